@@ -1,0 +1,302 @@
+//! The Calico label-selector language, exactly as Calico's parser behaves.
+//!
+//! ```
+//! use selector_core::Selector;
+//! use std::collections::HashMap;
+//!
+//! let s = Selector::parse(r#"running-calico == "true" && !has(ignore)"#)?;
+//! let labels = HashMap::from([("running-calico".to_string(), "true".to_string())]);
+//! assert!(s.matches(&labels));
+//! assert_eq!(s.canonical(), r#"(running-calico == "true" && !has(ignore))"#);
+//! assert!(s.unique_id().starts_with("s:"));
+//! # Ok::<(), selector_core::ParseError>(())
+//! ```
+//!
+//! Data flows one way: text → [`parser`] (nom recognisers in [`lexer`]) → [`ast`] →
+//! canonical text ([`print`]), unique id ([`id`]), label restrictions ([`restrict`]) and a
+//! flat [`compile::Program`] run by [`vm`]; [`walk`] is the reference evaluator.
+//!
+//! # Limits
+//! - Parentheses nest at most [`NESTING_LIMIT`] (256) levels; deeper input is an
+//!   [`ErrorKind::NestingTooDeep`] error, never a stack overflow. Runs of `!` are not nesting.
+//! - Parsing, printing and evaluation take time and memory linear in the input size.
+//! - Nothing in this crate panics on any input.
+
+pub mod ast;
+pub mod compile;
+pub mod error;
+mod explain;
+pub mod id;
+pub mod labels;
+pub mod lexer;
+pub mod parser;
+pub mod print;
+pub mod restrict;
+pub mod rewrite;
+pub mod vm;
+pub mod walk;
+
+pub use ast::Expr;
+pub use error::{ErrorKind, ParseError};
+pub use explain::Explanation;
+pub use labels::{LabelLookup, Labels, Layered};
+pub use lexer::{Token, TokenKind, Tokens};
+pub use parser::{tokens, validate, NESTING_LIMIT};
+pub use restrict::LabelRestriction;
+
+use compile::Program;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// A parsed, compiled selector. Cheap to clone (shared), `Send + Sync`; equality, order and
+/// hashing follow the canonical text.
+#[derive(Clone)]
+pub struct Selector {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    source: String,
+    expr: Expr,
+    canonical: String,
+    unique_id: String,
+    program: Program,
+}
+
+impl Selector {
+    /// Parses a selector.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("env in {'prod', 'qa'}").unwrap();
+    /// assert_eq!(s.canonical(), r#"env in {"prod", "qa"}"#);
+    /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
+    /// ```
+    pub fn parse(source: &str) -> Result<Selector, ParseError> {
+        let expr = parser::parse_expr(source)?;
+        Ok(Selector::from_parts(source.to_owned(), expr))
+    }
+
+    /// Builds a selector from a syntax tree (for example one produced by a rewrite).
+    /// Its source text is its canonical text; spans still refer to the text the tree came from.
+    ///
+    /// ```
+    /// let a = selector_core::Selector::parse("a == 'x'").unwrap();
+    /// let b = selector_core::Selector::from_expr(a.ast().clone());
+    /// assert_eq!(a, b);
+    /// ```
+    pub fn from_expr(expr: Expr) -> Selector {
+        let canonical = print::canonical(&expr);
+        Selector::from_parts(canonical, expr)
+    }
+
+    fn from_parts(source: String, expr: Expr) -> Selector {
+        let canonical = print::canonical(&expr);
+        let unique_id = id::unique_id(&canonical);
+        let program = Program::compile(&expr);
+        Selector {
+            inner: Arc::new(Inner {
+                source,
+                expr,
+                canonical,
+                unique_id,
+                program,
+            }),
+        }
+    }
+
+    /// Whether the selector matches `labels` (any [`Labels`] such as a `HashMap` or `BTreeMap`).
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// let s = selector_core::Selector::parse("tier != 'db'").unwrap();
+    /// assert!(s.matches(&BTreeMap::<String, String>::new()));
+    /// assert!(!s.matches(&[("tier", "db")]));
+    /// ```
+    #[inline]
+    pub fn matches<L: LabelLookup + ?Sized>(&self, labels: &L) -> bool {
+        self.inner.program.run(labels)
+    }
+
+    /// The canonical text (Calico's `String()`); `Display` prints the same.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("((a=='x'))").unwrap();
+    /// assert_eq!(s.canonical(), r#"a == "x""#);
+    /// assert_eq!(s.to_string(), r#"a == "x""#);
+    /// ```
+    pub fn canonical(&self) -> &str {
+        &self.inner.canonical
+    }
+
+    /// The unique id (Calico's `UniqueID()`): `s:` and the base64url SHA-224 of the canonical text.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("").unwrap();
+    /// assert_eq!(s.unique_id(), "s:5y5I3VdRZfDU01O--xXAPx2yxCQQqMf0M6IWug");
+    /// ```
+    pub fn unique_id(&self) -> &str {
+        &self.inner.unique_id
+    }
+
+    /// The text the selector was parsed from.
+    ///
+    /// ```
+    /// assert_eq!(selector_core::Selector::parse(" has(a) ").unwrap().source(), " has(a) ");
+    /// ```
+    pub fn source(&self) -> &str {
+        &self.inner.source
+    }
+
+    /// The syntax tree.
+    ///
+    /// ```
+    /// use selector_core::Expr;
+    /// let s = selector_core::Selector::parse("has(a)").unwrap();
+    /// assert!(matches!(s.ast(), Expr::Has { label, .. } if label == "a"));
+    /// ```
+    pub fn ast(&self) -> &Expr {
+        &self.inner.expr
+    }
+
+    /// The compiled program.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("a == 'x' && b == 'y'").unwrap();
+    /// assert_eq!(s.program().len(), 3);
+    /// ```
+    pub fn program(&self) -> &Program {
+        &self.inner.program
+    }
+
+    /// Label restrictions (Calico's `LabelRestrictions()`), per label name.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("a in {'y', 'x'} && !has(b)").unwrap();
+    /// let r = s.label_restrictions();
+    /// assert!(r["a"].must_be_present);
+    /// assert_eq!(r["a"].must_have_one_of, Some(vec!["x".to_string(), "y".to_string()]));
+    /// assert!(r["b"].must_be_absent);
+    /// ```
+    pub fn label_restrictions(&self) -> BTreeMap<String, LabelRestriction> {
+        restrict::restrictions(&self.inner.expr)
+    }
+
+    /// Whether the label restrictions show that no label set can match.
+    ///
+    /// ```
+    /// use selector_core::Selector;
+    /// assert!(Selector::parse("a == 'x' && a == 'y'").unwrap().can_never_match());
+    /// assert!(!Selector::parse("a == 'x' || a == 'y'").unwrap().can_never_match());
+    /// ```
+    pub fn can_never_match(&self) -> bool {
+        self.label_restrictions()
+            .values()
+            .any(LabelRestriction::is_impossible)
+    }
+
+    /// The verdict of every sub-expression on `labels`: why the selector does or does not match.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("a == 'x' || has(b)").unwrap();
+    /// let e = s.explain(&[("b", "")]);
+    /// assert!(e.matched);
+    /// assert_eq!(e.children.iter().map(|c| c.matched).collect::<Vec<_>>(), [false, true]);
+    /// ```
+    pub fn explain<L: LabelLookup + ?Sized>(&self, labels: &L) -> Explanation {
+        explain::explain(&self.inner.expr, labels)
+    }
+
+    /// The distinct label names the selector reads, sorted.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("b == 'x' || has(a) || b != 'y'").unwrap();
+    /// assert_eq!(s.label_names(), ["a", "b"]);
+    /// ```
+    pub fn label_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.inner.program.label_names().collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// A copy with every label name replaced by `f(name)`.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("has(a)").unwrap();
+    /// assert_eq!(s.map_labels(|l| l.to_uppercase()).canonical(), "has(A)");
+    /// ```
+    pub fn map_labels(&self, mut f: impl FnMut(&str) -> String) -> Selector {
+        Selector::from_expr(rewrite::map_labels(&self.inner.expr, &mut f))
+    }
+
+    /// A copy with `prefix` put before every label name (Calico's prefix rewrite, used to
+    /// turn a namespace selector into a test of the `pcns.` labels an endpoint inherits).
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("team == 'a' && has(x)").unwrap();
+    /// assert_eq!(s.with_label_prefix("pcns.").canonical(), r#"(pcns.team == "a" && has(pcns.x))"#);
+    /// ```
+    pub fn with_label_prefix(&self, prefix: &str) -> Selector {
+        self.map_labels(|l| format!("{prefix}{l}"))
+    }
+}
+
+impl FromStr for Selector {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Selector::parse(s)
+    }
+}
+
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.canonical())
+    }
+}
+
+impl fmt::Debug for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Selector({:?})", self.canonical())
+    }
+}
+
+impl PartialEq for Selector {
+    fn eq(&self, other: &Self) -> bool {
+        self.canonical() == other.canonical()
+    }
+}
+
+impl Eq for Selector {}
+
+impl Hash for Selector {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.canonical().hash(state);
+    }
+}
+
+impl PartialOrd for Selector {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Selector {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.canonical().cmp(other.canonical())
+    }
+}
+
+impl serde::Serialize for Selector {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.canonical())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Selector {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Selector::parse(&text).map_err(serde::de::Error::custom)
+    }
+}

@@ -1,0 +1,975 @@
+//! Text to syntax tree: recursive descent over the nom recognisers of [`crate::lexer`].
+//!
+//! The grammar (SPEC.md section 3), lowest precedence first:
+//! `or := and ("||" and)*`, `and := unary ("&&" unary)*`, `unary := "!"* primary`.
+//! Runs of `!` are counted in a loop (a million of them parse in linear time); only
+//! parentheses recurse, and they are capped at [`NESTING_LIMIT`] levels, so no input can
+//! overflow the stack. The parser is generic over a [`Build`] so that [`validate`] runs the
+//! very same grammar without allocating a tree.
+
+use crate::ast::{CompareOp, Expr, Span};
+use crate::error::{ErrorKind, ParseError};
+use crate::lexer::{
+    is_label_char, space, string_literal, word, Token, TokenKind, Tokens, MAX_LABEL_LEN,
+};
+
+/// The deepest nesting of parentheses accepted (SPEC.md requires at least 256 everywhere,
+/// including inside WASM's small stack). Deeper input is a [`ErrorKind::NestingTooDeep`] error.
+pub const NESTING_LIMIT: usize = 256;
+
+/// What the parser produces for each rule: a tree, or nothing at all (validation).
+pub(crate) trait Build {
+    /// A parsed expression.
+    type Node;
+    /// The values of a set being read.
+    type Values: Default;
+    fn push_value(values: &mut Self::Values, value: &str);
+    fn all(span: Span) -> Self::Node;
+    fn global(span: Span) -> Self::Node;
+    fn has(label: &str, span: Span) -> Self::Node;
+    fn compare(cmp: CompareOp, label: &str, value: &str, span: Span) -> Self::Node;
+    fn in_set(label: &str, values: Self::Values, negated: bool, span: Span) -> Self::Node;
+    fn not(node: Self::Node, span: Span) -> Self::Node;
+    fn and(nodes: Vec<Self::Node>, span: Span) -> Self::Node;
+    fn or(nodes: Vec<Self::Node>, span: Span) -> Self::Node;
+}
+
+/// Builds the [`Expr`] tree.
+pub(crate) struct AstBuilder;
+
+impl Build for AstBuilder {
+    type Node = Expr;
+    type Values = Vec<String>;
+    fn push_value(values: &mut Vec<String>, value: &str) {
+        values.push(value.to_owned());
+    }
+    fn all(span: Span) -> Expr {
+        Expr::All { span }
+    }
+    fn global(span: Span) -> Expr {
+        Expr::Global { span }
+    }
+    fn has(label: &str, span: Span) -> Expr {
+        Expr::Has {
+            label: label.to_owned(),
+            span,
+        }
+    }
+    fn compare(cmp: CompareOp, label: &str, value: &str, span: Span) -> Expr {
+        Expr::Compare {
+            cmp,
+            label: label.to_owned(),
+            value: value.to_owned(),
+            span,
+        }
+    }
+    fn in_set(label: &str, mut values: Vec<String>, negated: bool, span: Span) -> Expr {
+        values.sort_unstable();
+        values.dedup();
+        Expr::In {
+            label: label.to_owned(),
+            values,
+            negated,
+            span,
+        }
+    }
+    fn not(node: Expr, span: Span) -> Expr {
+        Expr::Not {
+            expr: Box::new(node),
+            span,
+        }
+    }
+    fn and(exprs: Vec<Expr>, span: Span) -> Expr {
+        Expr::And { exprs, span }
+    }
+    fn or(exprs: Vec<Expr>, span: Span) -> Expr {
+        Expr::Or { exprs, span }
+    }
+}
+
+/// Builds nothing: checks the grammar only (a `Vec<()>` never allocates).
+struct CheckOnly;
+
+impl Build for CheckOnly {
+    type Node = ();
+    type Values = ();
+    fn push_value(_: &mut (), _: &str) {}
+    fn all(_: Span) {}
+    fn global(_: Span) {}
+    fn has(_: &str, _: Span) {}
+    fn compare(_: CompareOp, _: &str, _: &str, _: Span) {}
+    fn in_set(_: &str, _: (), _: bool, _: Span) {}
+    fn not(_: (), _: Span) {}
+    fn and(_: Vec<()>, _: Span) {}
+    fn or(_: Vec<()>, _: Span) {}
+}
+
+/// Parses `src` into a tree.
+pub(crate) fn parse_expr(src: &str) -> Result<Expr, ParseError> {
+    Parser::new(src, None).selector::<AstBuilder>()
+}
+
+/// Checks that `src` is a valid selector without building its tree.
+///
+/// ```
+/// assert!(selector_core::validate("has(a) && b in {\"x\"}").is_ok());
+/// assert!(selector_core::validate("has(a) and b").is_err());
+/// ```
+pub fn validate(src: &str) -> Result<(), ParseError> {
+    Parser::new(src, None).selector::<CheckOnly>()
+}
+
+/// The tokens of `src` for syntax highlighting, also for invalid input (up to the error).
+///
+/// ```
+/// use selector_core::{tokens, TokenKind};
+/// let kinds: Vec<TokenKind> = tokens("a in {'x'}").tokens.iter().map(|t| t.kind).collect();
+/// assert_eq!(kinds, [TokenKind::Label, TokenKind::Operator, TokenKind::LBrace,
+///                    TokenKind::String, TokenKind::RBrace]);
+/// ```
+pub fn tokens(src: &str) -> Tokens {
+    let mut out = Vec::new();
+    let error = Parser::new(src, Some(&mut out))
+        .selector::<CheckOnly>()
+        .err();
+    Tokens { tokens: out, error }
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+struct Parser<'s, 't> {
+    src: &'s str,
+    pos: usize,
+    depth: usize,
+    tokens: Option<&'t mut Vec<Token>>,
+}
+
+const OPERATORS_HELP: &str =
+    "the operators are `==`, `!=`, `in`, `not in`, `contains`, `starts with` and `ends with`";
+
+impl<'s, 't> Parser<'s, 't> {
+    fn new(src: &'s str, tokens: Option<&'t mut Vec<Token>>) -> Self {
+        Parser {
+            src,
+            pos: 0,
+            depth: 0,
+            tokens,
+        }
+    }
+
+    // ----- cursor -----
+
+    fn rest(&self) -> &'s str {
+        self.src.get(self.pos..).unwrap_or("")
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn at(&self, s: &str) -> bool {
+        self.rest().starts_with(s)
+    }
+
+    fn skip_space(&mut self) {
+        if let Ok((rest, _)) = space(self.rest()) {
+            self.pos = self.src.len() - rest.len();
+        }
+    }
+
+    /// Reads a word of label characters at the cursor (empty if there is none).
+    fn take_word(&mut self) -> (Span, &'s str) {
+        let start = self.pos;
+        match word(self.rest()) {
+            Ok((rest, w)) => {
+                self.pos = self.src.len() - rest.len();
+                (Span::new(start, self.pos), w)
+            }
+            Err(_) => (Span::new(start, start), ""),
+        }
+    }
+
+    /// The word at the cursor, without moving.
+    fn peek_word(&self) -> &'s str {
+        word(self.rest()).map_or("", |(_, w)| w)
+    }
+
+    fn emit(&mut self, kind: TokenKind, start: usize, end: usize) {
+        if let Some(tokens) = self.tokens.as_deref_mut() {
+            tokens.push(Token {
+                kind,
+                span: start..end,
+            });
+        }
+    }
+
+    /// Consumes the one-character token `c` (known to be at the cursor).
+    fn punct(&mut self, kind: TokenKind) {
+        self.emit(kind, self.pos, self.pos + 1);
+        self.pos += 1;
+    }
+
+    // ----- errors -----
+
+    fn error(
+        &self,
+        kind: ErrorKind,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) -> ParseError {
+        ParseError::new(kind, self.src, span.range(), message, help)
+    }
+
+    /// The span of the character at the cursor (empty at the end).
+    fn here(&self) -> Span {
+        Span::new(self.pos, self.pos + self.peek().map_or(0, char::len_utf8))
+    }
+
+    fn newline_error(&self) -> ParseError {
+        let what = if self.at("\r") {
+            "a carriage return"
+        } else {
+            "a line break"
+        };
+        self.error(
+            ErrorKind::NewlineNotAllowed,
+            self.here(),
+            format!("{what} is not allowed in a selector"),
+            Some(
+                "Calico accepts only spaces and tabs between tokens; write the selector on one line \
+                 (a YAML block scalar, `|` or `>`, adds line breaks)"
+                    .into(),
+            ),
+        )
+    }
+
+    /// Describes the character at the cursor for a message: `` `x` `` or "the end of the selector".
+    fn found(&self) -> String {
+        match self.peek() {
+            None => "the end of the selector".into(),
+            Some(_) if self.at("\"") || self.at("'") => "a string".into(),
+            Some(c) if is_label_char(c) => format!("`{}`", self.peek_word()),
+            Some(c) => format!("`{c}`"),
+        }
+    }
+
+    fn is_newline(&self) -> bool {
+        self.at("\n") || self.at("\r")
+    }
+
+    // ----- grammar -----
+
+    fn selector<B: Build>(mut self) -> PResult<B::Node> {
+        self.skip_space();
+        if self.pos == self.src.len() {
+            return Ok(B::all(Span::new(0, self.src.len())));
+        }
+        let (node, _) = self.or::<B>()?;
+        self.skip_space();
+        if self.pos < self.src.len() {
+            return Err(self.junction_error(None));
+        }
+        Ok(node)
+    }
+
+    fn or<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
+        let (first, span) = self.and::<B>()?;
+        let mut more = Vec::new();
+        let mut end = span.end;
+        loop {
+            self.skip_space();
+            if !self.at("||") {
+                break;
+            }
+            self.emit(TokenKind::Or, self.pos, self.pos + 2);
+            self.pos += 2;
+            let (node, s) = self.and::<B>()?;
+            end = s.end;
+            more.push(node);
+        }
+        let span = Span::new(span.start, end);
+        if more.is_empty() {
+            return Ok((first, span));
+        }
+        more.insert(0, first);
+        Ok((B::or(more, span), span))
+    }
+
+    fn and<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
+        let (first, span) = self.unary::<B>()?;
+        let mut more = Vec::new();
+        let mut end = span.end;
+        loop {
+            self.skip_space();
+            if !self.at("&&") {
+                break;
+            }
+            self.emit(TokenKind::And, self.pos, self.pos + 2);
+            self.pos += 2;
+            let (node, s) = self.unary::<B>()?;
+            end = s.end;
+            more.push(node);
+        }
+        let span = Span::new(span.start, end);
+        if more.is_empty() {
+            return Ok((first, span));
+        }
+        more.insert(0, first);
+        Ok((B::and(more, span), span))
+    }
+
+    fn unary<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
+        self.skip_space();
+        let start = self.pos;
+        let mut bangs = 0usize;
+        while self.at("!") {
+            self.punct(TokenKind::Not);
+            bangs += 1;
+            self.skip_space();
+        }
+        let (node, span) = self.primary::<B>()?;
+        let span = Span::new(start, span.end);
+        if bangs % 2 == 1 {
+            Ok((B::not(node, span), span))
+        } else {
+            Ok((node, span))
+        }
+    }
+
+    fn primary<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
+        self.skip_space();
+        let start = self.pos;
+        match self.peek() {
+            Some('(') => {
+                if self.depth >= NESTING_LIMIT {
+                    return Err(self.error(
+                        ErrorKind::NestingTooDeep,
+                        self.here(),
+                        format!("parentheses are nested more than {NESTING_LIMIT} levels deep"),
+                        Some(
+                            "flatten the selector: `&&` and `||` chains need no parentheses".into(),
+                        ),
+                    ));
+                }
+                self.punct(TokenKind::LParen);
+                self.depth += 1;
+                self.skip_space();
+                if self.at(")") {
+                    return Err(self.error(
+                        ErrorKind::EmptyParens,
+                        Span::new(start, self.pos + 1),
+                        "empty parentheses `()`".into(),
+                        Some(
+                            "put an expression inside, or use `all()` to select everything".into(),
+                        ),
+                    ));
+                }
+                let (node, _) = self.or::<B>()?;
+                self.skip_space();
+                if !self.at(")") {
+                    return Err(self.junction_error(Some(start)));
+                }
+                self.punct(TokenKind::RParen);
+                self.depth -= 1;
+                Ok((node, Span::new(start, self.pos)))
+            }
+            Some(c) if is_label_char(c) => self.label_expr::<B>(),
+            _ => Err(self.expected_expression()),
+        }
+    }
+
+    /// The error for a cursor where an expression should start but cannot.
+    fn expected_expression(&self) -> ParseError {
+        let help = "an expression starts with a label, `has(`, `all()`, `global()`, `(` or `!`";
+        match self.peek() {
+            None => self.error(
+                ErrorKind::UnexpectedEnd,
+                self.here(),
+                "expected an expression, found the end of the selector".into(),
+                Some(help.into()),
+            ),
+            Some(_) if self.is_newline() => self.newline_error(),
+            Some(')') if self.depth == 0 => self.unmatched_paren(),
+            Some('"') | Some('\'') => self.error(
+                ErrorKind::ExpectedLabel,
+                self.here(),
+                "expected a label, found a string".into(),
+                Some("label names are not quoted: `label == \"value\"`".into()),
+            ),
+            Some(_) => self.error(
+                ErrorKind::UnexpectedCharacter,
+                self.here(),
+                format!("expected an expression, found {}", self.found()),
+                Some(help.into()),
+            ),
+        }
+    }
+
+    fn unmatched_paren(&self) -> ParseError {
+        self.error(
+            ErrorKind::UnmatchedParen,
+            self.here(),
+            "unmatched `)`".into(),
+            Some("remove it, or add the `(` it closes".into()),
+        )
+    }
+
+    /// Reads a label at the cursor (known to start with a label character), checking its length.
+    fn label(&mut self) -> PResult<(Span, &'s str)> {
+        let (span, label) = self.take_word();
+        if label.len() > MAX_LABEL_LEN {
+            return Err(self.error(
+                ErrorKind::LabelTooLong,
+                span,
+                format!(
+                    "label is {} bytes long; Calico allows at most {MAX_LABEL_LEN}",
+                    label.len()
+                ),
+                Some("shorten the label name".into()),
+            ));
+        }
+        Ok((span, label))
+    }
+
+    /// `has(…)`, `all()`, `global()`, or a label followed by an operator and its operand.
+    fn label_expr<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
+        let (lspan, label) = self.label()?;
+        let start = lspan.start;
+        if self.at("(") && matches!(label, "has" | "all" | "global") {
+            self.emit(TokenKind::Function, lspan.start, lspan.end);
+            let node = match label {
+                "has" => {
+                    let name = self.has_argument()?;
+                    B::has(name, Span::new(start, self.pos))
+                }
+                "all" => {
+                    self.no_argument(label)?;
+                    B::all(Span::new(start, self.pos))
+                }
+                _ => {
+                    self.no_argument(label)?;
+                    B::global(Span::new(start, self.pos))
+                }
+            };
+            return Ok((node, Span::new(start, self.pos)));
+        }
+        self.emit(TokenKind::Label, lspan.start, lspan.end);
+        self.skip_space();
+        let op_start = self.pos;
+        let cmp = match self.peek() {
+            Some('=') if self.at("===") => {
+                return Err(self.error(
+                    ErrorKind::InvalidOperator,
+                    Span::new(self.pos, self.pos + 3),
+                    "`===` is not a valid operator".into(),
+                    Some(format!("use `==`: `{label} == {}`", self.example_value(3))),
+                ));
+            }
+            Some('=') if self.at("==") => {
+                self.pos += 2;
+                CompareOp::Eq
+            }
+            Some('=') => {
+                return Err(self.error(
+                    ErrorKind::InvalidOperator,
+                    self.here(),
+                    "`=` is not a valid operator".into(),
+                    Some(format!(
+                        "use `==` to compare a label with a value: `{label} == {}`",
+                        self.example_value(1)
+                    )),
+                ));
+            }
+            Some('!') if self.at("!=") => {
+                self.pos += 2;
+                CompareOp::Ne
+            }
+            Some(c) if is_label_char(c) => {
+                let (wspan, w) = self.take_word();
+                match w {
+                    "contains" => CompareOp::Contains,
+                    "startswith" => CompareOp::StartsWith,
+                    "endswith" => CompareOp::EndsWith,
+                    "starts" | "ends" => {
+                        self.second_word(w, "with")?;
+                        if w == "starts" {
+                            CompareOp::StartsWith
+                        } else {
+                            CompareOp::EndsWith
+                        }
+                    }
+                    "in" => return self.set::<B>(label, false, start, op_start),
+                    "notin" => return self.set::<B>(label, true, start, op_start),
+                    "not" => {
+                        self.second_word(w, "in")?;
+                        return self.set::<B>(label, true, start, op_start);
+                    }
+                    _ => {
+                        self.pos = wspan.start;
+                        return Err(self.missing_operator(label, lspan));
+                    }
+                }
+            }
+            _ => return Err(self.missing_operator(label, lspan)),
+        };
+        self.emit(TokenKind::Operator, op_start, self.pos);
+        self.skip_space();
+        let value = self.string_operand(label, cmp.as_str())?;
+        let span = Span::new(start, self.pos);
+        Ok((B::compare(cmp, label, value, span), span))
+    }
+
+    /// The second word of `starts with`, `ends with`, `not in` (whitespace may separate them).
+    fn second_word(&mut self, first: &str, second: &str) -> PResult<()> {
+        self.skip_space();
+        let (span, w) = self.take_word();
+        if w == second {
+            return Ok(());
+        }
+        self.pos = span.start;
+        Err(self.error(
+            ErrorKind::MissingOperator,
+            self.here(),
+            format!(
+                "expected `{second}` after `{first}`, found {}",
+                self.found()
+            ),
+            Some(format!("write `{first} {second}`; {OPERATORS_HELP}")),
+        ))
+    }
+
+    /// A quoted form of whatever value follows an operator of `skip` bytes, for help texts.
+    fn example_value(&self, skip: usize) -> String {
+        let after = self
+            .rest()
+            .get(skip..)
+            .unwrap_or("")
+            .trim_start_matches([' ', '\t']);
+        if after.starts_with('"') || after.starts_with('\'') {
+            if let Ok((_, s)) = string_literal(after) {
+                return quote(s);
+            }
+        }
+        match word(after) {
+            Ok((_, w)) => quote(w),
+            Err(_) => "\"value\"".into(),
+        }
+    }
+
+    /// The error for a label that is not followed by an operator.
+    fn missing_operator(&self, label: &str, lspan: Span) -> ParseError {
+        if label == "not" {
+            return self.error(
+                ErrorKind::WordOperator,
+                lspan,
+                "`not` is not an operator in Calico selectors".into(),
+                Some("use `!` to negate an expression: `!has(label)`".into()),
+            );
+        }
+        let has_help = format!("to test that the label exists, write `has({label})`");
+        match self.peek() {
+            Some(_) if self.is_newline() => self.newline_error(),
+            Some('(') if matches!(label, "has" | "all" | "global") => self.error(
+                ErrorKind::SpaceBeforeParen,
+                Span::new(lspan.end, self.pos),
+                format!("space between `{label}` and `(`"),
+                Some(format!(
+                    "write `{label}(` with no space: Calico reads `{label} (` as a label named `{label}`"
+                )),
+            ),
+            Some('"') | Some('\'') => self.error(
+                ErrorKind::MissingOperator,
+                self.here(),
+                format!("expected an operator between label `{label}` and the string"),
+                Some(format!("for example `{label} == {}`", self.example_value(0))),
+            ),
+            None | Some('&') | Some('|') | Some(')') => self.error(
+                ErrorKind::MissingOperator,
+                lspan,
+                format!("label `{label}` is not followed by an operator"),
+                Some(format!("{has_help}; {OPERATORS_HELP}")),
+            ),
+            Some(_) => self.error(
+                ErrorKind::MissingOperator,
+                self.here_word(),
+                format!("expected an operator after label `{label}`, found {}", self.found()),
+                Some(OPERATORS_HELP.into()),
+            ),
+        }
+    }
+
+    /// The span of the word at the cursor, or of the character if there is no word.
+    fn here_word(&self) -> Span {
+        let w = self.peek_word();
+        if w.is_empty() {
+            self.here()
+        } else {
+            Span::new(self.pos, self.pos + w.len())
+        }
+    }
+
+    /// The quoted string after a comparison operator.
+    fn string_operand(&mut self, label: &str, op: &str) -> PResult<&'s str> {
+        match self.peek() {
+            Some('"') | Some('\'') => self.string(),
+            Some(_) if self.is_newline() => Err(self.newline_error()),
+            Some(c) if is_label_char(c) => {
+                let w = self.peek_word();
+                Err(self.error(
+                    ErrorKind::UnquotedValue,
+                    self.here_word(),
+                    format!("expected a quoted string after `{op}`, found `{w}`"),
+                    Some(format!("quote the value: `{label} {op} {}`", quote(w))),
+                ))
+            }
+            _ => Err(self.error(
+                if self.peek().is_none() {
+                    ErrorKind::UnexpectedEnd
+                } else {
+                    ErrorKind::ExpectedString
+                },
+                self.here(),
+                format!(
+                    "expected a quoted string after `{op}`, found {}",
+                    self.found()
+                ),
+                Some(format!("for example `{label} {op} \"value\"`")),
+            )),
+        }
+    }
+
+    /// A string literal at the cursor (known to start with a quote).
+    fn string(&mut self) -> PResult<&'s str> {
+        let start = self.pos;
+        match string_literal(self.rest()) {
+            Ok((rest, s)) => {
+                self.pos = self.src.len() - rest.len();
+                self.emit(TokenKind::String, start, self.pos);
+                Ok(s)
+            }
+            Err(_) => {
+                let q = if self.at("\"") { '"' } else { '\'' };
+                let other = if q == '"' { '\'' } else { '"' };
+                Err(self.error(
+                    ErrorKind::UnterminatedString,
+                    Span::new(start, start + 1),
+                    format!("unterminated string: no closing `{q}`"),
+                    Some(format!(
+                        "add the closing `{q}`; strings have no escapes, so a value containing `{q}` \
+                         must be quoted with `{other}`"
+                    )),
+                ))
+            }
+        }
+    }
+
+    /// `{ "a", "b" }` after `in` / `not in` (the operator word already read).
+    fn set<B: Build>(
+        &mut self,
+        label: &str,
+        negated: bool,
+        start: usize,
+        op_start: usize,
+    ) -> PResult<(B::Node, Span)> {
+        self.emit(TokenKind::Operator, op_start, self.pos);
+        let op = if negated { "not in" } else { "in" };
+        self.skip_space();
+        let brace = self.pos;
+        match self.peek() {
+            Some('{') => self.punct(TokenKind::LBrace),
+            Some('(') | Some('[') => return Err(self.kubernetes_set(label, op)),
+            Some(_) if self.is_newline() => return Err(self.newline_error()),
+            _ => {
+                let example = if self.at("\"") || self.at("'") {
+                    self.example_value(0)
+                } else {
+                    "\"a\", \"b\"".into()
+                };
+                return Err(self.error(
+                    if self.peek().is_none() {
+                        ErrorKind::UnexpectedEnd
+                    } else {
+                        ErrorKind::ExpectedSet
+                    },
+                    self.here_word(),
+                    format!("expected `{{` after `{op}`, found {}", self.found()),
+                    Some(format!(
+                        "list the values in braces: `{label} {op} {{{example}}}`"
+                    )),
+                ));
+            }
+        }
+        let mut values = B::Values::default();
+        self.skip_space();
+        if !self.at("}") {
+            loop {
+                match self.peek() {
+                    Some('"') | Some('\'') => {
+                        let v = self.string()?;
+                        B::push_value(&mut values, v);
+                    }
+                    None => return Err(self.unclosed_brace(brace)),
+                    Some(_) if self.is_newline() => return Err(self.newline_error()),
+                    Some(c) if is_label_char(c) => {
+                        let w = self.peek_word();
+                        return Err(self.error(
+                            ErrorKind::UnquotedValue,
+                            self.here_word(),
+                            format!("set values must be quoted strings, found `{w}`"),
+                            Some(format!("quote the value: {}", quote(w))),
+                        ));
+                    }
+                    Some(_) => {
+                        return Err(self.error(
+                            ErrorKind::ExpectedString,
+                            self.here(),
+                            format!(
+                                "expected a quoted string in the set, found {}",
+                                self.found()
+                            ),
+                            Some(format!("for example `{label} {op} {{\"a\", \"b\"}}`")),
+                        ))
+                    }
+                }
+                self.skip_space();
+                match self.peek() {
+                    Some(',') => {
+                        self.punct(TokenKind::Comma);
+                        self.skip_space();
+                        if self.at("}") {
+                            break;
+                        }
+                    }
+                    Some('}') => break,
+                    None => return Err(self.unclosed_brace(brace)),
+                    Some(_) if self.is_newline() => return Err(self.newline_error()),
+                    Some(_) => {
+                        return Err(self.error(
+                            ErrorKind::UnexpectedCharacter,
+                            self.here(),
+                            format!(
+                                "expected `,` or `}}` after a set value, found {}",
+                                self.found()
+                            ),
+                            Some(
+                                "separate the values with commas and close the set with `}`".into(),
+                            ),
+                        ))
+                    }
+                }
+            }
+        }
+        self.punct(TokenKind::RBrace);
+        let span = Span::new(start, self.pos);
+        Ok((B::in_set(label, values, negated, span), span))
+    }
+
+    fn unclosed_brace(&self, brace: usize) -> ParseError {
+        self.error(
+            ErrorKind::UnclosedBrace,
+            Span::new(brace, brace + 1),
+            "unclosed `{`".into(),
+            Some("close the set with `}`".into()),
+        )
+    }
+
+    /// Kubernetes-style `in (a, b)`: suggests the Calico spelling with the same values.
+    fn kubernetes_set(&self, label: &str, op: &str) -> ParseError {
+        let close = if self.at("(") { ')' } else { ']' };
+        let rest = self.rest();
+        let inner_end = rest.find(close);
+        let inner = rest.get(1..inner_end.unwrap_or(rest.len())).unwrap_or("");
+        let values: Vec<String> = inner
+            .split(',')
+            .map(|v| v.trim_matches([' ', '\t', '"', '\'']))
+            .filter(|v| !v.is_empty())
+            .map(quote)
+            .collect();
+        let end = self.pos + inner_end.map_or(rest.len(), |i| i + 1);
+        self.error(
+            ErrorKind::KubernetesSetSyntax,
+            Span::new(self.pos, end),
+            format!(
+                "Calico sets are written in braces with quoted values, not `{}`",
+                self.peek().unwrap_or('(')
+            ),
+            Some(format!("write `{label} {op} {{{}}}`", values.join(", "))),
+        )
+    }
+
+    /// The label inside `has(…)`; the cursor is on the `(`.
+    fn has_argument(&mut self) -> PResult<&'s str> {
+        let open = self.pos;
+        self.punct(TokenKind::LParen);
+        self.skip_space();
+        let name = match self.peek() {
+            Some(c) if is_label_char(c) => {
+                let (span, name) = self.label()?;
+                self.emit(TokenKind::Label, span.start, span.end);
+                name
+            }
+            Some(')') => {
+                return Err(self.error(
+                    ErrorKind::ExpectedLabel,
+                    Span::new(open.saturating_sub(3), self.pos + 1),
+                    "`has()` needs a label".into(),
+                    Some("write `has(label)`".into()),
+                ))
+            }
+            None => return Err(self.unclosed_paren(open)),
+            Some(_) if self.is_newline() => return Err(self.newline_error()),
+            Some('"') | Some('\'') => {
+                let inner = string_literal(self.rest()).map_or("label", |(_, s)| s);
+                return Err(self.error(
+                    ErrorKind::ExpectedLabel,
+                    self.here(),
+                    "expected a label inside `has(`, found a string".into(),
+                    Some(format!("label names are not quoted: `has({inner})`")),
+                ));
+            }
+            Some(_) => {
+                return Err(self.error(
+                    ErrorKind::ExpectedLabel,
+                    self.here(),
+                    format!("expected a label inside `has(`, found {}", self.found()),
+                    Some("write `has(label)`".into()),
+                ))
+            }
+        };
+        self.skip_space();
+        match self.peek() {
+            Some(')') => {
+                self.punct(TokenKind::RParen);
+                Ok(name)
+            }
+            Some(',') => {
+                let rest = self.rest();
+                let end = rest.find(')').map_or(rest.len(), |i| i + 1);
+                let inner = rest.get(..end).unwrap_or("").trim_end_matches(')');
+                let mut labels = vec![format!("has({name})")];
+                labels.extend(
+                    inner
+                        .split(',')
+                        .map(|l| l.trim_matches([' ', '\t']))
+                        .filter(|l| !l.is_empty())
+                        .map(|l| format!("has({l})")),
+                );
+                Err(self.error(
+                    ErrorKind::HasMultipleLabels,
+                    Span::new(self.pos, self.pos + end),
+                    "`has(` takes exactly one label".into(),
+                    Some(format!("test each label: `{}`", labels.join(" && "))),
+                ))
+            }
+            None => Err(self.unclosed_paren(open)),
+            Some(_) if self.is_newline() => Err(self.newline_error()),
+            Some(_) => Err(self.error(
+                ErrorKind::UnexpectedCharacter,
+                self.here(),
+                format!("expected `)` after `has({name}`, found {}", self.found()),
+                Some(format!("write `has({name})`")),
+            )),
+        }
+    }
+
+    /// The `()` of `all()` / `global()`; the cursor is on the `(`.
+    fn no_argument(&mut self, name: &str) -> PResult<()> {
+        let open = self.pos;
+        self.punct(TokenKind::LParen);
+        self.skip_space();
+        match self.peek() {
+            Some(')') => {
+                self.punct(TokenKind::RParen);
+                Ok(())
+            }
+            None => Err(self.unclosed_paren(open)),
+            Some(_) if self.is_newline() => Err(self.newline_error()),
+            Some(_) => {
+                let rest = self.rest();
+                let end = rest.find(')').map_or(self.here().end, |i| self.pos + i);
+                Err(self.error(
+                    ErrorKind::UnexpectedArgument,
+                    Span::new(self.pos, end),
+                    format!("`{name}()` takes no arguments"),
+                    Some(format!("write `{name}()`")),
+                ))
+            }
+        }
+    }
+
+    fn unclosed_paren(&self, open: usize) -> ParseError {
+        self.error(
+            ErrorKind::UnclosedParen,
+            Span::new(open, open + 1),
+            "unclosed `(`".into(),
+            Some("add the `)` that closes it".into()),
+        )
+    }
+
+    /// The error after a complete expression, where `&&`, `||`, `)` (inside a group whose
+    /// `(` is at `open`) or the end of the selector should follow.
+    fn junction_error(&self, open: Option<usize>) -> ParseError {
+        let join = "join expressions with `&&` (and) or `||` (or)";
+        match self.peek() {
+            None => match open {
+                Some(o) => self.unclosed_paren(o),
+                None => self.expected_expression(),
+            },
+            Some(_) if self.is_newline() => self.newline_error(),
+            Some(')') => self.unmatched_paren(),
+            Some('&') => self.error(
+                ErrorKind::InvalidOperator,
+                self.here(),
+                "`&` is not an operator".into(),
+                Some("use `&&` for \"and\"".into()),
+            ),
+            Some('|') => self.error(
+                ErrorKind::InvalidOperator,
+                self.here(),
+                "`|` is not an operator".into(),
+                Some("use `||` for \"or\"".into()),
+            ),
+            Some(c)
+                if is_label_char(c)
+                    && matches!(self.peek_word().to_ascii_lowercase().as_str(), "and" | "or") =>
+            {
+                let w = self.peek_word();
+                let op = if w.eq_ignore_ascii_case("and") {
+                    "&&"
+                } else {
+                    "||"
+                };
+                self.error(
+                    ErrorKind::WordOperator,
+                    self.here_word(),
+                    format!("`{w}` is not an operator in Calico selectors"),
+                    Some(format!("use `{op}`")),
+                )
+            }
+            Some(_) => match open {
+                None => self.error(
+                    ErrorKind::TrailingInput,
+                    self.here_word(),
+                    format!("unexpected {} after a complete expression", self.found()),
+                    Some(join.into()),
+                ),
+                Some(_) => self.error(
+                    ErrorKind::UnexpectedCharacter,
+                    self.here_word(),
+                    format!("expected `)`, `&&` or `||`, found {}", self.found()),
+                    Some(join.into()),
+                ),
+            },
+        }
+    }
+}
+
+/// `s` in the quotes Calico would print it in.
+pub(crate) fn quote(s: &str) -> String {
+    if s.contains('"') {
+        format!("'{s}'")
+    } else {
+        format!("\"{s}\"")
+    }
+}
