@@ -1,0 +1,405 @@
+//! What policies and rule peers select (SPEC section 8), with an inverted label index.
+//!
+//! Endpoints are host endpoints, pods (workload endpoints), global network sets and
+//! network sets. Each is evaluated with its own labels layered over labels inherited
+//! from its namespace (`pcns.` prefix) and service account (`pcsa.` prefix), as Calico does.
+
+use std::collections::{BTreeMap, HashMap};
+
+use selector_core::{LabelRestriction, Layered, Selector};
+
+use crate::resource::{Kind, Peer, Resource, SelectorField};
+
+const NS_LABEL: &str = "projectcalico.org/namespace";
+const SA_LABEL: &str = "projectcalico.org/serviceaccount";
+const NAME_LABEL: &str = "projectcalico.org/name";
+const ORCH_LABEL: &str = "projectcalico.org/orchestrator";
+
+/// The labels Calico adds to endpoints, namespaces and service accounts by itself.
+pub const AUTOMATIC_LABELS: &[&str] = &[NS_LABEL, SA_LABEL, NAME_LABEL, ORCH_LABEL];
+
+/// Parses each distinct selector text once.
+#[derive(Default)]
+pub struct SelectorCache {
+    map: HashMap<String, Option<Selector>>,
+}
+
+impl SelectorCache {
+    /// The parsed selector for `text`, or `None` when it is invalid.
+    pub fn parse(&mut self, text: &str) -> Option<&Selector> {
+        if !self.map.contains_key(text) {
+            self.map
+                .insert(text.to_string(), Selector::parse(text).ok());
+        }
+        self.map.get(text).and_then(Option::as_ref)
+    }
+
+    /// The selector Calico would use for a field: `None` when the field is invalid
+    /// (not a string, tagged, containing a line break, or not parsable).
+    pub fn field(&mut self, field: &SelectorField) -> Option<&Selector> {
+        let t = field.text()?;
+        if t.tag.as_ref().is_some_and(|t| !t.starts_with("!!")) || t.text.contains(['\n', '\r']) {
+            return None;
+        }
+        self.parse(&t.text)
+    }
+}
+
+/// Whether a selector field is present, and if so whether it is usable.
+enum Part {
+    Absent,
+    Invalid,
+    Valid(String),
+}
+
+fn part(cache: &mut SelectorCache, field: Option<&SelectorField>) -> Part {
+    match field {
+        None => Part::Absent,
+        Some(f) => match cache.field(f) {
+            Some(s) => Part::Valid(s.canonical().to_string()),
+            None => Part::Invalid,
+        },
+    }
+}
+
+fn prefixed(cache: &mut SelectorCache, field: Option<&SelectorField>, prefix: &str) -> Part {
+    match field {
+        None => Part::Absent,
+        Some(f) => match cache.field(f) {
+            Some(s) => Part::Valid(s.with_label_prefix(prefix).canonical().to_string()),
+            None => Part::Invalid,
+        },
+    }
+}
+
+fn quote(v: &str) -> String {
+    if v.contains('"') {
+        format!("'{v}'")
+    } else {
+        format!("\"{v}\"")
+    }
+}
+
+/// What a rule peer selects: endpoints matching `selector` (any when `None`) and not
+/// matching `not_selector`.
+#[derive(Clone, Debug)]
+pub struct PeerSelector {
+    /// The combined selector (namespace part && endpoint part), if any.
+    pub selector: Option<Selector>,
+    /// The `notSelector`, if any.
+    pub not_selector: Option<Selector>,
+}
+
+/// The combined selector of a policy (SPEC section 8), or `None` when a part is invalid.
+pub fn policy_selector(cache: &mut SelectorCache, res: &Resource) -> Option<Selector> {
+    let policy = res.policy.as_ref()?;
+    let s = match part(cache, policy.selector.as_ref()) {
+        Part::Absent => None,
+        Part::Invalid => return None,
+        Part::Valid(s) => Some(s),
+    };
+    let ns = prefixed(cache, policy.namespace_selector.as_ref(), "pcns.");
+    let sa = prefixed(cache, policy.service_account_selector.as_ref(), "pcsa.");
+    if matches!(ns, Part::Invalid) || matches!(sa, Part::Invalid) {
+        return None;
+    }
+    let text = match res.kind {
+        Kind::NetworkPolicy | Kind::StagedNetworkPolicy => {
+            let ns_name = res.namespace.as_deref().unwrap_or("default");
+            let mut t = match s {
+                Some(s) => format!("({s}) && {NS_LABEL} == {}", quote(ns_name)),
+                None => format!("{NS_LABEL} == {}", quote(ns_name)),
+            };
+            if let Part::Valid(sa) = sa {
+                t = format!("({t}) && {sa}");
+            }
+            t
+        }
+        _ => {
+            let mut t = s.unwrap_or_else(|| "all()".to_string());
+            if let Part::Valid(ns) = ns {
+                t = format!("({t}) && {ns}").replace("all()", &format!("has({NS_LABEL})"));
+            }
+            if let Part::Valid(sa) = sa {
+                t = format!("({t}) && {sa}").replace("all()", &format!("has({SA_LABEL})"));
+            }
+            t
+        }
+    };
+    cache.parse(&text).cloned()
+}
+
+/// The selectors of a rule peer of a policy (SPEC section 8), or `None` when a part is invalid.
+pub fn peer_selector(
+    cache: &mut SelectorCache,
+    res: &Resource,
+    peer: &Peer,
+) -> Option<PeerSelector> {
+    if !peer.has_selection() {
+        return Some(PeerSelector {
+            selector: None,
+            not_selector: None,
+        });
+    }
+    let not_selector = match &peer.not_selector {
+        None => None,
+        Some(f) => Some(cache.field(f)?.clone()),
+    };
+    let namespace_part = match prefixed(cache, peer.namespace_selector.as_ref(), "pcns.") {
+        Part::Invalid => return None,
+        Part::Valid(ns) => Some(
+            ns.replace("all()", &format!("has({NS_LABEL})"))
+                .replace("global()", &format!("!has({NS_LABEL})")),
+        ),
+        Part::Absent => match (res.kind.is_namespaced(), &res.namespace) {
+            (true, Some(n)) => Some(format!("{NS_LABEL} == {}", quote(n))),
+            _ => None,
+        },
+    };
+    let mut endpoint = Vec::new();
+    match prefixed(cache, peer.service_account_selector.as_ref(), "pcsa.") {
+        Part::Invalid => return None,
+        Part::Valid(sa) => endpoint.push(format!("({sa})")),
+        Part::Absent => {}
+    }
+    if !peer.service_account_names.is_empty() {
+        let names: Vec<String> = peer
+            .service_account_names
+            .iter()
+            .map(|n| quote(n))
+            .collect();
+        endpoint.push(format!("{SA_LABEL} in {{{}}}", names.join(", ")));
+    }
+    match part(cache, peer.selector.as_ref()) {
+        Part::Invalid => return None,
+        Part::Valid(s) => endpoint.push(format!("({s})")),
+        Part::Absent => {}
+    }
+    let endpoint_part = (!endpoint.is_empty()).then(|| endpoint.join(" && "));
+    let text = match (namespace_part, endpoint_part) {
+        (Some(n), Some(e)) => Some(format!("({n}) && ({e})")),
+        (Some(n), None) => Some(n),
+        (None, Some(e)) => Some(e),
+        (None, None) => None,
+    };
+    let selector = match text {
+        Some(t) => Some(cache.parse(&t)?.clone()),
+        None => None,
+    };
+    Some(PeerSelector {
+        selector,
+        not_selector,
+    })
+}
+
+/// Something a selector can select.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    /// Index of the resource in the input.
+    pub resource: usize,
+    /// Its kind (host endpoint, pod, global network set or network set).
+    pub kind: Kind,
+    /// Own labels, with Calico's automatic labels added.
+    pub own: BTreeMap<String, String>,
+    parent: usize,
+}
+
+impl Endpoint {
+    /// Whether policies apply to it (host endpoints and pods), as opposed to network sets.
+    pub fn is_policy_target(&self) -> bool {
+        matches!(self.kind, Kind::HostEndpoint | Kind::Pod)
+    }
+}
+
+/// Inverted index from label presence and (label, value) to endpoints.
+#[derive(Default)]
+struct Index {
+    values: HashMap<String, HashMap<String, Vec<usize>>>,
+    present: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    fn add(&mut self, id: usize, name: &str, value: &str) {
+        let p = self.present.entry(name.to_string()).or_default();
+        if p.last() == Some(&id) {
+            // Already indexed through the own labels, which win over inherited ones.
+            return;
+        }
+        p.push(id);
+        self.values
+            .entry(name.to_string())
+            .or_default()
+            .entry(value.to_string())
+            .or_default()
+            .push(id);
+    }
+
+    /// Endpoints that may match (a superset of the matches), or `None` for "all of them".
+    fn candidates(&self, restrictions: &BTreeMap<String, LabelRestriction>) -> Option<Vec<usize>> {
+        let mut best: Option<(usize, Vec<&Vec<usize>>)> = None;
+        for (label, r) in restrictions {
+            let lists: Vec<&Vec<usize>> = if let Some(values) = &r.must_have_one_of {
+                let by_value = self.values.get(label);
+                values
+                    .iter()
+                    .filter_map(|v| by_value.and_then(|m| m.get(v)))
+                    .collect()
+            } else if r.must_be_present {
+                self.present.get(label).into_iter().collect()
+            } else {
+                continue;
+            };
+            let size = lists.iter().map(|l| l.len()).sum();
+            if best.as_ref().map_or(true, |(n, _)| size < *n) {
+                best = Some((size, lists));
+            }
+        }
+        let (_, lists) = best?;
+        let mut ids: Vec<usize> = lists.into_iter().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
+}
+
+/// The endpoints of an input and what selectors select among them.
+pub struct Model {
+    /// Every endpoint, in resource order.
+    pub endpoints: Vec<Endpoint>,
+    parents: Vec<BTreeMap<String, String>>,
+    index: Index,
+}
+
+impl Model {
+    /// Builds the endpoints of `resources` and indexes their labels.
+    pub fn new(resources: &[Resource]) -> Model {
+        let mut namespaces: HashMap<&str, &BTreeMap<String, String>> = HashMap::new();
+        let mut accounts: HashMap<(&str, &str), &BTreeMap<String, String>> = HashMap::new();
+        for r in resources {
+            match r.kind {
+                Kind::Namespace => {
+                    namespaces.insert(&r.name, &r.labels);
+                }
+                Kind::ServiceAccount => {
+                    accounts.insert(
+                        (r.namespace.as_deref().unwrap_or("default"), &r.name),
+                        &r.labels,
+                    );
+                }
+                _ => {}
+            }
+        }
+        let mut parents = vec![BTreeMap::new()];
+        let mut parent_ids: HashMap<(String, Option<String>), usize> = HashMap::new();
+        let mut parent_of = |ns: &str, sa: Option<&str>| -> usize {
+            let key = (ns.to_string(), sa.map(str::to_string));
+            if let Some(&id) = parent_ids.get(&key) {
+                return id;
+            }
+            let mut labels = BTreeMap::new();
+            for (k, v) in namespaces.get(ns).copied().into_iter().flatten() {
+                labels.insert(format!("pcns.{k}"), v.clone());
+            }
+            labels.insert(format!("pcns.{NAME_LABEL}"), ns.to_string());
+            if let Some(sa) = sa {
+                for (k, v) in accounts.get(&(ns, sa)).copied().into_iter().flatten() {
+                    labels.insert(format!("pcsa.{k}"), v.clone());
+                }
+                labels.insert(format!("pcsa.{NAME_LABEL}"), sa.to_string());
+            }
+            parents.push(labels);
+            let id = parents.len() - 1;
+            parent_ids.insert(key, id);
+            id
+        };
+        let mut endpoints = Vec::new();
+        for (i, r) in resources.iter().enumerate() {
+            let mut own = r.labels.clone();
+            let parent = match r.kind {
+                Kind::HostEndpoint | Kind::GlobalNetworkSet => 0,
+                Kind::Pod => {
+                    let ns = r.namespace.as_deref().unwrap_or("default");
+                    let sa = r.service_account.as_deref();
+                    own.insert(NS_LABEL.into(), ns.into());
+                    own.insert(ORCH_LABEL.into(), "k8s".into());
+                    if let Some(sa) = sa {
+                        own.insert(SA_LABEL.into(), sa.into());
+                    }
+                    parent_of(ns, sa)
+                }
+                Kind::NetworkSet => {
+                    let ns = r.namespace.as_deref().unwrap_or("default");
+                    own.insert(NS_LABEL.into(), ns.into());
+                    parent_of(ns, None)
+                }
+                _ => continue,
+            };
+            endpoints.push(Endpoint {
+                resource: i,
+                kind: r.kind,
+                own,
+                parent,
+            });
+        }
+        let mut index = Index::default();
+        for (id, e) in endpoints.iter().enumerate() {
+            for (k, v) in &e.own {
+                index.add(id, k, v);
+            }
+            for (k, v) in parents.get(e.parent).into_iter().flatten() {
+                index.add(id, k, v);
+            }
+        }
+        Model {
+            endpoints,
+            parents,
+            index,
+        }
+    }
+
+    /// Whether endpoint `id` matches `sel`.
+    pub fn matches(&self, id: usize, sel: &Selector) -> bool {
+        let Some(e) = self.endpoints.get(id) else {
+            return false;
+        };
+        let empty = BTreeMap::new();
+        let parent = self.parents.get(e.parent).unwrap_or(&empty);
+        sel.matches(&Layered {
+            own: &e.own,
+            parent,
+        })
+    }
+
+    /// The endpoints (indices into [`Model::endpoints`]) that `sel` selects among those
+    /// passing `filter`, in order.
+    pub fn select(&self, sel: &Selector, filter: impl Fn(&Endpoint) -> bool) -> Vec<usize> {
+        let keep =
+            |id: &usize| self.endpoints.get(*id).is_some_and(&filter) && self.matches(*id, sel);
+        match self.index.candidates(&sel.label_restrictions()) {
+            Some(ids) => ids.into_iter().filter(keep).collect(),
+            None => (0..self.endpoints.len()).filter(keep).collect(),
+        }
+    }
+
+    /// The endpoints and network sets a rule peer selects.
+    pub fn select_peer(&self, peer: &PeerSelector) -> Vec<usize> {
+        let mut ids = match &peer.selector {
+            Some(s) => self.select(s, |_| true),
+            None => (0..self.endpoints.len()).collect(),
+        };
+        if let Some(not) = &peer.not_selector {
+            ids.retain(|id| !self.matches(*id, not));
+        }
+        ids
+    }
+
+    /// The full labels of an endpoint (own over inherited).
+    pub fn labels(&self, id: usize) -> BTreeMap<String, String> {
+        let Some(e) = self.endpoints.get(id) else {
+            return BTreeMap::new();
+        };
+        let mut all = self.parents.get(e.parent).cloned().unwrap_or_default();
+        all.extend(e.own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all
+    }
+}

@@ -1,0 +1,423 @@
+//! YAML loading with byte positions, built on `saphyr-parser` events.
+//!
+//! JSON is read by the same parser (JSON is a subset of YAML 1.2). Every node keeps
+//! its byte span in the file, its scalar style, its tag and whether it sits in a flow
+//! collection, so that selector text can be mapped back to file bytes and rewritten.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use crate::source::CharOffsets;
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Unquoted.
+    Plain,
+    /// `'…'`.
+    SingleQuoted,
+    /// `"…"`.
+    DoubleQuoted,
+    /// A `|` block.
+    Literal,
+    /// A `>` block.
+    Folded,
+}
+
+impl From<ScalarStyle> for Style {
+    fn from(s: ScalarStyle) -> Style {
+        match s {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        }
+    }
+}
+
+/// The content of a node.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// A scalar with its (unescaped) text and style.
+    Scalar {
+        /// The scalar's value after unquoting and folding.
+        text: String,
+        /// How it was written.
+        style: Style,
+    },
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in file order.
+    Map(Vec<(Node, Node)>),
+}
+
+/// A YAML node with its position.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// The node's content.
+    pub value: Value,
+    /// Byte range in the file (quotes included for quoted scalars; for block scalars the
+    /// range starts at the content, after the `|`/`>` header line).
+    pub span: Range<usize>,
+    /// The tag, as written (`!has(x)` for `!has(x)`), if any.
+    pub tag: Option<String>,
+    /// Whether the node is inside a flow collection (`[…]` or `{…}`).
+    pub in_flow: bool,
+}
+
+impl Node {
+    /// The value of key `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The key node of key `key` of a mapping.
+    pub fn get_key(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, _)| k),
+            _ => None,
+        }
+    }
+
+    /// A scalar's text.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A sequence's items (empty for other nodes).
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// A mapping's entries (empty for other nodes).
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// Whether this is a plain scalar `null`, `~` or empty (a YAML null).
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar { text, style: Style::Plain }
+            if self.tag.is_none() && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+}
+
+/// A YAML syntax error.
+#[derive(Clone, Debug)]
+pub struct YamlError {
+    /// The parser's message.
+    pub message: String,
+    /// Byte offset of the error.
+    pub offset: usize,
+}
+
+/// The documents of one file; documents completed before a syntax error are kept.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    /// The root node of each document, in order (empty documents are skipped).
+    pub documents: Vec<Node>,
+    /// The first syntax error, if any (parsing stops there).
+    pub error: Option<YamlError>,
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        start: usize,
+        tag: Option<String>,
+        anchor: usize,
+        flow: bool,
+        in_flow: bool,
+    },
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        start: usize,
+        tag: Option<String>,
+        anchor: usize,
+        flow: bool,
+        in_flow: bool,
+    },
+}
+
+fn tag_text(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
+    tag.map(|t| format!("{}{}", t.handle, t.suffix))
+}
+
+/// Parses every document of `text`.
+pub fn load(text: &str) -> Loaded {
+    let chars = CharOffsets::new(text);
+    let range = |span: &Span| chars.byte(span.start.index())..chars.byte(span.end.index());
+    let mut parser = Parser::new_from_str(text);
+    let mut loaded = Loaded::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+
+    let in_flow = |stack: &[Frame]| match stack.last() {
+        Some(Frame::Seq { flow, in_flow, .. }) | Some(Frame::Map { flow, in_flow, .. }) => {
+            *flow || *in_flow
+        }
+        None => false,
+    };
+
+    while let Some(event) = parser.next_event() {
+        let (event, span) = match event {
+            Ok(ev) => ev,
+            Err(e) => {
+                loaded.error = Some(YamlError {
+                    message: e.info().to_string(),
+                    offset: chars.byte(e.marker().index()),
+                });
+                break;
+            }
+        };
+        let node = match event {
+            Event::StreamEnd => break,
+            Event::Scalar(value, style, anchor, tag) => {
+                let node = Node {
+                    value: Value::Scalar {
+                        text: value.into_owned(),
+                        style: style.into(),
+                    },
+                    span: range(&span),
+                    tag: tag_text(tag.as_deref()),
+                    in_flow: in_flow(&stack),
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                node
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(n) => n.clone(),
+                None => Node {
+                    value: Value::Scalar {
+                        text: String::new(),
+                        style: Style::Plain,
+                    },
+                    span: range(&span),
+                    tag: None,
+                    in_flow: in_flow(&stack),
+                },
+            },
+            Event::SequenceStart(anchor, tag) => {
+                let r = range(&span);
+                let flow = text.get(r.clone()).is_some_and(|s| s.starts_with('['));
+                let inner = in_flow(&stack);
+                stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    start: r.start,
+                    tag: tag_text(tag.as_deref()),
+                    anchor,
+                    flow,
+                    in_flow: inner,
+                });
+                continue;
+            }
+            Event::MappingStart(anchor, tag) => {
+                let r = range(&span);
+                let flow = text.get(r.clone()).is_some_and(|s| s.starts_with('{'));
+                let inner = in_flow(&stack);
+                stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    start: r.start,
+                    tag: tag_text(tag.as_deref()),
+                    anchor,
+                    flow,
+                    in_flow: inner,
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let end = range(&span).end;
+                let (node, anchor) = match stack.pop() {
+                    Some(Frame::Seq {
+                        items,
+                        start,
+                        tag,
+                        anchor,
+                        in_flow,
+                        ..
+                    }) => (
+                        Node {
+                            value: Value::Seq(items),
+                            span: start..end.max(start),
+                            tag,
+                            in_flow,
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        entries,
+                        start,
+                        tag,
+                        anchor,
+                        in_flow,
+                        ..
+                    }) => (
+                        Node {
+                            value: Value::Map(entries),
+                            span: start..end.max(start),
+                            tag,
+                            in_flow,
+                        },
+                        anchor,
+                    ),
+                    None => continue,
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                node
+            }
+            Event::DocumentStart(_) => {
+                stack.clear();
+                continue;
+            }
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,
+        };
+        match stack.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                Some(k) => entries.push((k, node)),
+                None => *key = Some(node),
+            },
+            None => {
+                if !node.is_null() {
+                    loaded.documents.push(node);
+                }
+            }
+        }
+    }
+    loaded
+}
+
+/// For each byte of a scalar's value, the byte offset in the file it came from, plus one
+/// final entry for the end of the value. Used to point diagnostics inside quoted, escaped
+/// or folded scalars and to rewrite them.
+pub fn value_offsets(file: &str, node: &Node) -> Vec<usize> {
+    let (text, style) = match &node.value {
+        Value::Scalar { text, style } => (text.as_str(), *style),
+        _ => return vec![node.span.start],
+    };
+    let span = node.span.clone();
+    let (mut pos, end) = match style {
+        Style::SingleQuoted | Style::DoubleQuoted => {
+            (span.start + 1, span.end.saturating_sub(1).max(span.start))
+        }
+        _ => (span.start, span.end),
+    };
+    let mut out = Vec::with_capacity(text.len() + 1);
+    let next_char = |at: usize| file.get(at..end).and_then(|s| s.chars().next());
+    for ch in text.chars() {
+        let found = loop {
+            let Some(rc) = next_char(pos) else {
+                break None;
+            };
+            if style == Style::DoubleQuoted && rc == '\\' {
+                let esc = file.get(pos + 1..).and_then(|s| s.chars().next());
+                let len = match esc {
+                    Some('\n') | Some('\r') => {
+                        pos += 2;
+                        continue;
+                    }
+                    Some('x') => 4,
+                    Some('u') => 6,
+                    Some('U') => 10,
+                    Some(c) => 1 + c.len_utf8(),
+                    None => 1,
+                };
+                let at = pos;
+                pos = (pos + len).min(end);
+                break Some(at);
+            }
+            if rc == ch {
+                let at = pos;
+                pos += rc.len_utf8();
+                if style == Style::SingleQuoted && ch == '\'' && next_char(pos) == Some('\'') {
+                    pos += 1;
+                }
+                break Some(at);
+            }
+            pos += rc.len_utf8();
+        };
+        let at = found.unwrap_or(end);
+        for i in 0..ch.len_utf8() {
+            out.push(if found.is_some() { at + i } else { at });
+        }
+    }
+    out.push(pos.min(end).max(out.last().copied().unwrap_or(pos)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar<'a>(doc: &'a Node, key: &str) -> &'a Node {
+        doc.get(key).unwrap()
+    }
+
+    #[test]
+    fn loads_documents_and_positions() {
+        let text = "a: 'x''y'\nb: \"q\\\"z\"\n---\n- 1\n";
+        let l = load(text);
+        assert!(l.error.is_none());
+        assert_eq!(l.documents.len(), 2);
+        let a = scalar(&l.documents[0], "a");
+        assert_eq!(a.as_str(), Some("x'y"));
+        assert_eq!(&text[a.span.clone()], "'x''y'");
+        let offs = value_offsets(text, a);
+        assert_eq!(offs, vec![4, 5, 7, 8]);
+        let b = scalar(&l.documents[0], "b");
+        assert_eq!(b.as_str(), Some("q\"z"));
+        assert_eq!(value_offsets(text, b), vec![14, 15, 17, 18]);
+    }
+
+    #[test]
+    fn keeps_tags_and_flow() {
+        let l = load("a: !has(x)\nb: [c]\n");
+        let a = scalar(&l.documents[0], "a");
+        assert_eq!(a.tag.as_deref(), Some("!has(x)"));
+        assert!(scalar(&l.documents[0], "b").items()[0].in_flow);
+    }
+
+    #[test]
+    fn keeps_documents_before_an_error() {
+        let l = load("a: 1\n---\nb: [\n");
+        assert_eq!(l.documents.len(), 1);
+        assert!(l.error.is_some());
+    }
+
+    #[test]
+    fn maps_folded_and_unicode() {
+        let text = "é: >-\n  a == \"x\"\n  && b\n";
+        let l = load(text);
+        let n = scalar(&l.documents[0], "é");
+        assert_eq!(n.as_str(), Some("a == \"x\" && b"));
+        let offs = value_offsets(text, n);
+        assert_eq!(&text[offs[9]..offs[9] + 2], "&&");
+        assert_eq!(offs.len(), n.as_str().unwrap().len() + 1);
+    }
+}
