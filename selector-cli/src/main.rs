@@ -400,7 +400,7 @@ fn eval(src: &str, args: &LabelArgs, format: Format, explain: bool) -> Result<u8
     let matched = sel.matches(&labels);
     let text = match (format, explain) {
         (Format::Human, false) => format!("{matched}\n"),
-        (Format::Human, true) => format!("{}\n", sel.explain(&labels)),
+        (Format::Human, true) => format!("{}\n", sel.explain(&labels).to_string().trim_end()),
         (_, false) => {
             to_json(&serde_json::json!({"matches": matched, "canonical": sel.canonical()}))?
         }

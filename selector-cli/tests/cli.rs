@@ -131,6 +131,11 @@ fn rule_k8s_selector_syntax() {
 }
 
 #[test]
+fn rule_textual_rewrite() {
+    lint_fixture("textual-rewrite");
+}
+
+#[test]
 fn invalid_yaml_keeps_earlier_documents() {
     lint_fixture("invalid-yaml");
 }
@@ -250,7 +255,7 @@ fn eval_and_explain() {
     ]));
     out.push_str(&run(&[
         "eval",
-        "has(running-calico)",
+        "role == \"worker\"",
         "--labels-file",
         "tests/fixtures/unselected-host-endpoint.yaml",
     ]));

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::{
-    Diagnostic, DUPLICATE_RESOURCE, POLICY_SELECTS_NOTHING, UNKNOWN_LABEL,
+    Diagnostic, DUPLICATE_RESOURCE, POLICY_SELECTS_NOTHING, TEXTUAL_REWRITE, UNKNOWN_LABEL,
     UNSELECTED_HOST_ENDPOINT, YAML_SYNTAX,
 };
 use crate::model::{policy_selector, Model, SelectorCache, AUTOMATIC_LABELS};
@@ -218,6 +218,63 @@ fn unknown_labels(a: &Analysis, cache: &mut SelectorCache, out: &mut Vec<Diagnos
     }
 }
 
+/// SPEC section 8: Calico replaces the *text* `all()` (and `global()` in rule
+/// namespaceSelectors) when it combines fields, string literals included.
+fn textual_rewrites(a: &Analysis, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
+    for r in &a.resources {
+        let (Some(policy), Some(file)) = (&r.policy, a.file_of(r)) else {
+            continue;
+        };
+        let mut fields: Vec<(&SelectorField, &[&str])> = Vec::new();
+        let global_combined = !r.kind.is_namespaced()
+            && (policy.namespace_selector.is_some() || policy.service_account_selector.is_some());
+        if global_combined {
+            fields.extend(
+                [
+                    &policy.selector,
+                    &policy.namespace_selector,
+                    &policy.service_account_selector,
+                ]
+                .into_iter()
+                .flatten()
+                .map(|f| (f, &["all()"][..])),
+            );
+        }
+        for rule in &policy.rules {
+            for peer in [&rule.source, &rule.destination] {
+                if let Some(f) = &peer.namespace_selector {
+                    fields.push((f, &["all()", "global()"][..]));
+                }
+            }
+        }
+        for (field, needles) in fields {
+            let (Some(sel), Some(t)) = (cache.field(field), field.text()) else {
+                continue;
+            };
+            if !needles.iter().any(|n| sel.canonical().contains(n)) {
+                continue;
+            }
+            for tok in selector_core::tokens(&t.text).tokens {
+                if tok.kind != selector_core::TokenKind::String {
+                    continue;
+                }
+                let lit = t.text.get(tok.span.clone()).unwrap_or("");
+                if let Some(n) = needles.iter().find(|n| lit.contains(*n)) {
+                    out.push(Diagnostic::new(
+                        &TEXTUAL_REWRITE,
+                        file,
+                        t.file_range(tok.span.clone()),
+                        format!(
+                            "Calico rewrites the text `{n}` when it combines this policy's selectors, even inside the string {lit}"
+                        ),
+                        Some("the value compared is not the one written: avoid `all()` and `global()` inside label values here".to_string()),
+                    ));
+                }
+            }
+        }
+    }
+}
+
 fn duplicates(a: &Analysis, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<(Kind, Option<&str>, &str), &Resource> = HashMap::new();
     for r in &a.resources {
@@ -259,6 +316,17 @@ fn duplicates(a: &Analysis, out: &mut Vec<Diagnostic>) {
 fn selection(a: &Analysis, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
     let model = Model::new(&a.resources);
     let mut selected = vec![false; model.endpoints.len()];
+    let policy_targets = model
+        .endpoints
+        .iter()
+        .filter(|e| e.is_policy_target())
+        .count();
+    let mut pods_per_namespace: HashMap<&str, usize> = HashMap::new();
+    for r in &a.resources {
+        if let (Kind::Pod, Some(ns)) = (r.kind, &r.namespace) {
+            *pods_per_namespace.entry(ns).or_default() += 1;
+        }
+    }
     for r in &a.resources {
         if !r.kind.is_policy() {
             continue;
@@ -277,17 +345,12 @@ fn selection(a: &Analysis, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>)
         // Endpoints this policy could apply to: a namespaced policy only reaches pods of
         // its namespace; a global one reaches host endpoints and pods.
         let (targets, what) = if r.kind.is_namespaced() {
-            let n = model
-                .endpoints
-                .iter()
-                .filter(|e| e.kind == Kind::Pod)
-                .filter(|e| {
-                    a.resources
-                        .get(e.resource)
-                        .and_then(|p| p.namespace.as_ref())
-                        == r.namespace.as_ref()
-                })
-                .count();
+            let n = r
+                .namespace
+                .as_deref()
+                .and_then(|ns| pods_per_namespace.get(ns))
+                .copied()
+                .unwrap_or(0);
             (
                 n,
                 format!(
@@ -296,11 +359,7 @@ fn selection(a: &Analysis, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>)
                 ),
             )
         } else {
-            let n = model
-                .endpoints
-                .iter()
-                .filter(|e| e.is_policy_target())
-                .count();
+            let n = policy_targets;
             (n, "host endpoints and pods".to_string())
         };
         if ids.is_empty() && targets > 0 {
@@ -367,6 +426,7 @@ pub fn analyze(files: Vec<SourceFile>) -> Analysis {
     duplicates(&a, &mut out);
     let mut cache = SelectorCache::default();
     unknown_labels(&a, &mut cache, &mut out);
+    textual_rewrites(&a, &mut cache, &mut out);
     selection(&a, &mut cache, &mut out);
     a.diagnostics.extend(out);
     let order: HashMap<&str, usize> = a
