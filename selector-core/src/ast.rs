@@ -5,9 +5,12 @@
 //! and a run of `!` becomes one [`Expr::Not`] (odd run) or nothing (even run), exactly as
 //! Calico's parser builds its tree.
 //!
-//! JSON shape (serde): `{"op": "<kind>", "span": {"start": s, "end": e}, ...}` with
-//! `op` one of `all`, `global`, `has` (`label`), `eq`/`ne`/`contains`/`starts_with`/`ends_with`
-//! (`label`, `value`), `in`/`not_in` (`label`, `values`), `not` (`expr`), `and`/`or` (`exprs`).
+//! JSON shape (serde): every node is an object tagged by `op`, with its `span`
+//! (`{"start": s, "end": e}`, bytes):
+//! `{"op": "all"}`, `{"op": "global"}`, `{"op": "has", "label": …}`,
+//! `{"op": "compare", "cmp": "eq"|"ne"|"contains"|"starts_with"|"ends_with", "label": …, "value": …}`,
+//! `{"op": "in", "label": …, "values": […], "negated": bool}`, `{"op": "not", "expr": {…}}`,
+//! `{"op": "and"|"or", "exprs": [{…}, …]}`.
 
 use serde::{Deserialize, Serialize};
 use std::ops::Range;

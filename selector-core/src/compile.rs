@@ -3,6 +3,7 @@
 //! `Send + Sync`, and knows nothing of the text it came from.
 
 use crate::ast::{CompareOp, Expr};
+use std::collections::HashMap;
 
 /// One instruction. All instructions read or write a single boolean register; jumps only
 /// go forward, so a program runs in time linear in its length.
@@ -50,9 +51,12 @@ pub struct Program {
 impl Program {
     /// Compiles a syntax tree.
     pub fn compile(expr: &Expr) -> Program {
-        let mut p = Program::default();
-        p.emit(expr);
-        p
+        let mut c = Compiler {
+            program: Program::default(),
+            label_ids: HashMap::new(),
+        };
+        c.emit(expr);
+        c.program
     }
 
     /// The distinct label names the program reads, in order of first use.
@@ -69,31 +73,38 @@ impl Program {
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
+}
 
-    fn label(&mut self, name: &str) -> u32 {
-        match self.labels.iter().position(|l| &**l == name) {
-            Some(i) => i as u32,
-            None => {
-                self.labels.push(name.into());
-                (self.labels.len() - 1) as u32
-            }
-        }
+/// Compilation state: the program being built and the id of each label name seen so far
+/// (a hash map, so that a chain of thousands of distinct labels compiles in linear time).
+struct Compiler<'e> {
+    program: Program,
+    label_ids: HashMap<&'e str, u32>,
+}
+
+impl<'e> Compiler<'e> {
+    fn label(&mut self, name: &'e str) -> u32 {
+        let labels = &mut self.program.labels;
+        *self.label_ids.entry(name).or_insert_with(|| {
+            labels.push(name.into());
+            (labels.len() - 1) as u32
+        })
     }
 
-    fn emit(&mut self, expr: &Expr) {
+    fn emit(&mut self, expr: &'e Expr) {
         match expr {
-            Expr::All { .. } | Expr::Global { .. } => self.ops.push(Op::Const(true)),
+            Expr::All { .. } | Expr::Global { .. } => self.program.ops.push(Op::Const(true)),
             Expr::Has { label, .. } => {
                 let label = self.label(label);
-                self.ops.push(Op::Has { label });
+                self.program.ops.push(Op::Has { label });
             }
             Expr::Compare {
                 cmp, label, value, ..
             } => {
                 let label = self.label(label);
-                self.strings.push(value.as_str().into());
-                let value = (self.strings.len() - 1) as u32;
-                self.ops.push(Op::Compare {
+                self.program.strings.push(value.as_str().into());
+                let value = (self.program.strings.len() - 1) as u32;
+                self.program.ops.push(Op::Compare {
                     cmp: *cmp,
                     label,
                     value,
@@ -109,9 +120,9 @@ impl Program {
                 let mut set: Vec<Box<str>> = values.iter().map(|v| v.as_str().into()).collect();
                 set.sort_unstable();
                 set.dedup();
-                self.sets.push(set.into_boxed_slice());
-                let set = (self.sets.len() - 1) as u32;
-                self.ops.push(Op::In {
+                self.program.sets.push(set.into_boxed_slice());
+                let set = (self.program.sets.len() - 1) as u32;
+                self.program.ops.push(Op::In {
                     label,
                     set,
                     negated: *negated,
@@ -119,7 +130,7 @@ impl Program {
             }
             Expr::Not { expr, .. } => {
                 self.emit(expr);
-                self.ops.push(Op::Not);
+                self.program.ops.push(Op::Not);
             }
             Expr::And { exprs, .. } => self.chain(exprs, Op::JumpIfFalse(0)),
             Expr::Or { exprs, .. } => self.chain(exprs, Op::JumpIfTrue(0)),
@@ -127,18 +138,18 @@ impl Program {
     }
 
     /// Operands separated by a conditional jump to the end of the chain.
-    fn chain(&mut self, exprs: &[Expr], jump: Op) {
+    fn chain(&mut self, exprs: &'e [Expr], jump: Op) {
         let mut patches = Vec::new();
         for (i, e) in exprs.iter().enumerate() {
             self.emit(e);
             if i + 1 < exprs.len() {
-                patches.push(self.ops.len());
-                self.ops.push(jump);
+                patches.push(self.program.ops.len());
+                self.program.ops.push(jump);
             }
         }
-        let end = self.ops.len() as u32;
+        let end = self.program.ops.len() as u32;
         for at in patches {
-            if let Some(op) = self.ops.get_mut(at) {
+            if let Some(op) = self.program.ops.get_mut(at) {
                 *op = match jump {
                     Op::JumpIfTrue(_) => Op::JumpIfTrue(end),
                     _ => Op::JumpIfFalse(end),

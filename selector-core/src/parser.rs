@@ -590,12 +590,29 @@ impl<'s, 't> Parser<'s, 't> {
                 format!("label `{label}` is not followed by an operator"),
                 Some(format!("{has_help}; {OPERATORS_HELP}")),
             ),
-            Some(_) => self.error(
+            Some('(') if matches!(label.to_ascii_lowercase().as_str(), "has" | "all" | "global") => self.error(
                 ErrorKind::MissingOperator,
-                self.here_word(),
-                format!("expected an operator after label `{label}`, found {}", self.found()),
-                Some(OPERATORS_HELP.into()),
+                self.here(),
+                format!("expected an operator after label `{label}`, found `(`"),
+                Some(format!("keywords are case-sensitive: write `{}(`", label.to_ascii_lowercase())),
             ),
+            Some(_) => {
+                let w = self.peek_word().to_ascii_lowercase();
+                let help = match w.as_str() {
+                    "in" | "contains" | "startswith" | "endswith" | "notin" => {
+                        format!("operators are case-sensitive: write `{w}`")
+                    }
+                    "not" => "operators are case-sensitive: write `not in`".into(),
+                    "starts" | "ends" => format!("operators are case-sensitive: write `{w} with`"),
+                    _ => OPERATORS_HELP.into(),
+                };
+                self.error(
+                    ErrorKind::MissingOperator,
+                    self.here_word(),
+                    format!("expected an operator after label `{label}`, found {}", self.found()),
+                    Some(help),
+                )
+            }
         }
     }
 
@@ -717,7 +734,7 @@ impl<'s, 't> Parser<'s, 't> {
                             ErrorKind::UnquotedValue,
                             self.here_word(),
                             format!("set values must be quoted strings, found `{w}`"),
-                            Some(format!("quote the value: {}", quote(w))),
+                            Some(format!("quote the value: `{}`", quote(w))),
                         ));
                     }
                     Some(_) => {

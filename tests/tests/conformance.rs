@@ -1,6 +1,13 @@
 //! Replays every record of Calico's verdict corpus; 100% agreement is required.
 //! `CORPUS_FILTER=text` limits the run to selectors containing `text`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use conformance_tests::{load_corpus, Restriction};
 use selector_core::Selector;
 use std::collections::{BTreeMap, HashMap};
