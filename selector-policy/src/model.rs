@@ -38,7 +38,7 @@ impl SelectorCache {
     /// (not a string, tagged, containing a line break, or not parsable).
     pub fn field(&mut self, field: &SelectorField) -> Option<&Selector> {
         let t = field.text()?;
-        if t.tag.as_ref().is_some_and(|t| !t.starts_with("!!")) || t.text.contains(['\n', '\r']) {
+        if t.tag.as_ref().is_some_and(|t| !t.starts_with("!!")) {
             return None;
         }
         self.parse(&t.text)
@@ -401,5 +401,131 @@ impl Model {
         let mut all = self.parents.get(e.parent).cloned().unwrap_or_default();
         all.extend(e.own.iter().map(|(k, v)| (k.clone(), v.clone())));
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::resources_of;
+    use crate::yaml::load;
+
+    fn resources(text: &str) -> Vec<Resource> {
+        let mut out = Vec::new();
+        for d in &load(text).documents {
+            resources_of(text, 0, d, &mut out);
+        }
+        out
+    }
+
+    const PODS: &str = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: a}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop, labels: {role: front}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: w, namespace: shop, labels: {app: web, pcns.team: own}}\nspec: {serviceAccountName: web}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: d, namespace: other, labels: {app: db}}\n---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: h, labels: {app: web}}\n";
+
+    #[test]
+    fn combines_policies_as_calico() {
+        let text = format!("{PODS}---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {{name: n, namespace: shop}}\nspec: {{selector: app == 'web', serviceAccountSelector: role == 'front'}}\n---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {{name: g}}\nspec: {{namespaceSelector: projectcalico.org/name == 'shop'}}\n");
+        let rs = resources(&text);
+        let mut cache = SelectorCache::default();
+        let np = rs.iter().find(|r| r.name == "n").unwrap();
+        assert_eq!(
+            policy_selector(&mut cache, np).unwrap().canonical(),
+            "((app == \"web\" && projectcalico.org/namespace == \"shop\") && pcsa.role == \"front\")"
+        );
+        let g = rs.iter().find(|r| r.name == "g").unwrap();
+        // `all()` (the empty selector) is replaced textually after the namespace part.
+        let gs = policy_selector(&mut cache, g).unwrap();
+        assert_eq!(
+            gs.canonical(),
+            "(has(projectcalico.org/namespace) && pcns.projectcalico.org/name == \"shop\")"
+        );
+        let model = Model::new(&rs);
+        let names = |ids: Vec<usize>| -> Vec<&str> {
+            ids.iter()
+                .map(|i| rs[model.endpoints[*i].resource].name.as_str())
+                .collect()
+        };
+        assert_eq!(names(model.select(&gs, |_| true)), vec!["w"]);
+        let npsel = policy_selector(&mut cache, np).unwrap();
+        assert_eq!(names(model.select(&npsel, |_| true)), vec!["w"]);
+        // Own labels win over inherited ones.
+        let own = Selector::parse("pcns.team == 'own'").unwrap();
+        assert_eq!(names(model.select(&own, |_| true)), vec!["w"]);
+        let inherited = Selector::parse("pcns.team == 'a'").unwrap();
+        assert!(model.select(&inherited, |_| true).is_empty());
+    }
+
+    #[test]
+    fn combines_rule_peers() {
+        let text = format!("{PODS}---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {{name: n, namespace: shop}}\nspec:\n  ingress:\n  - source: {{selector: app == 'web'}}\n  - source: {{namespaceSelector: global()}}\n  - source: {{notSelector: app == 'web'}}\n  - source: {{serviceAccounts: {{names: [web]}}}}\n");
+        let rs = resources(&text);
+        let np = rs.iter().find(|r| r.name == "n").unwrap();
+        let rules = &np.policy.as_ref().unwrap().rules;
+        let mut cache = SelectorCache::default();
+        let model = Model::new(&rs);
+        let peer = |i: usize, cache: &mut SelectorCache| {
+            let ps = peer_selector(cache, np, &rules[i].source).unwrap();
+            let texts = (
+                ps.selector.as_ref().map(|s| s.canonical().to_string()),
+                ps.not_selector.as_ref().map(|s| s.canonical().to_string()),
+            );
+            let names: Vec<String> = model
+                .select_peer(&ps)
+                .iter()
+                .map(|i| rs[model.endpoints[*i].resource].name.clone())
+                .collect();
+            (texts, names)
+        };
+        let (t, n) = peer(0, &mut cache);
+        assert_eq!(
+            t.0.as_deref(),
+            Some("(projectcalico.org/namespace == \"shop\" && app == \"web\")")
+        );
+        assert_eq!(n, vec!["w"]);
+        let (t, n) = peer(1, &mut cache);
+        assert_eq!(t.0.as_deref(), Some("!has(projectcalico.org/namespace)"));
+        assert_eq!(n, vec!["h"]);
+        let (t, n) = peer(2, &mut cache);
+        assert_eq!(
+            t,
+            (
+                Some("projectcalico.org/namespace == \"shop\"".into()),
+                Some("app == \"web\"".into())
+            )
+        );
+        assert!(n.is_empty());
+        let (_, n) = peer(3, &mut cache);
+        assert_eq!(n, vec!["w"]);
+    }
+
+    #[test]
+    fn index_agrees_with_a_full_scan() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&format!(
+                "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  namespace: ns{}\n  labels: {{app: a{}, tier: t{}{}}}\n",
+                i % 3,
+                i % 7,
+                i % 4,
+                if i % 5 == 0 { ", extra: x" } else { "" }
+            ));
+        }
+        let rs = resources(&text);
+        let model = Model::new(&rs);
+        for src in [
+            "app == 'a1'",
+            "app in {'a1', 'a2'} && tier != 't0'",
+            "has(extra) || tier == 't3'",
+            "!has(extra)",
+            "app not in {'a1'} && has(tier)",
+            "(app == 'a3' || app == 'a4') && projectcalico.org/namespace == 'ns1'",
+            "pcns.projectcalico.org/name == 'ns2' && tier starts with 't1'",
+            "app == 'nope'",
+            "all()",
+        ] {
+            let sel = Selector::parse(src).unwrap();
+            let scan: Vec<usize> = (0..model.endpoints.len())
+                .filter(|i| model.matches(*i, &sel))
+                .collect();
+            assert_eq!(model.select(&sel, |_| true), scan, "{src}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use selector_core::{tokens, Expr, Selector, TokenKind};
+use selector_core::{tokens, ErrorKind, Expr, Selector, TokenKind};
 
 use crate::diag::{
     Diagnostic, RuleInfo, AUTOMATIC_LABEL_MISUSE, GLOBAL_MISUSE, K8S_SELECTOR_SYNTAX,
@@ -85,6 +85,22 @@ fn collect_global(e: &Expr, out: &mut Vec<Range<usize>>) {
     }
 }
 
+/// Byte offsets of `\n` and `\r` outside `"…"` and `'…'` literals (which have no escapes).
+fn line_breaks_outside_strings(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut quote: Option<u8> = None;
+    for (i, b) in text.bytes().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'\n' || b == b'\r' => out.push(i),
+            None => {}
+        }
+    }
+    out
+}
+
 fn one_line(text: &str) -> String {
     text.split(['\n', '\r'])
         .map(str::trim)
@@ -143,8 +159,10 @@ pub(crate) fn check_field(file: &SourceFile, field: &SelectorField, out: &mut Ve
             Some(format!("quote the selector: `{key}: {}`", single_quoted(&t.text))),
         );
     }
+    // Line breaks inside string literals are allowed by Calico; elsewhere they are not.
+    let breaks = line_breaks_outside_strings(&t.text);
     let mut analysed = t.text.clone();
-    if let Some(i) = t.text.find(['\n', '\r']) {
+    if let Some(&i) = breaks.first() {
         let block = matches!(t.style, Style::Literal | Style::Folded);
         let start = t.file_offset(i);
         diag(
@@ -163,7 +181,14 @@ pub(crate) fn check_field(file: &SourceFile, field: &SelectorField, out: &mut Ve
                 single_quoted(&one_line(&t.text))
             )),
         );
-        analysed = analysed.replace(['\n', '\r'], " ");
+        // Check the rest as if the line breaks were spaces (same byte offsets).
+        let mut bytes = analysed.into_bytes();
+        for i in breaks {
+            if let Some(b) = bytes.get_mut(i) {
+                *b = b' ';
+            }
+        }
+        analysed = String::from_utf8(bytes).unwrap_or_default();
     }
     let sel = match Selector::parse(&analysed) {
         Ok(sel) => sel,
@@ -174,8 +199,7 @@ pub(crate) fn check_field(file: &SourceFile, field: &SelectorField, out: &mut Ve
                     &K8S_SELECTOR_SYNTAX,
                     file,
                     t.file_range(0..analysed.len()),
-                    "Kubernetes label-selector syntax; Calico selectors are written differently"
-                        .into(),
+                    "this is Kubernetes label-selector syntax, not a Calico selector".into(),
                     Some(format!(
                         "write the Calico selector `{key}: {}`",
                         single_quoted(&eq)
@@ -183,7 +207,11 @@ pub(crate) fn check_field(file: &SourceFile, field: &SelectorField, out: &mut Ve
                 ),
                 None => diag(
                     out,
-                    &SELECTOR_SYNTAX,
+                    if e.kind() == ErrorKind::KubernetesSetSyntax {
+                        &K8S_SELECTOR_SYNTAX
+                    } else {
+                        &SELECTOR_SYNTAX
+                    },
                     file,
                     t.file_range(e.span()),
                     e.message().to_string(),
@@ -303,6 +331,14 @@ mod tests {
         assert!(f("has(a) && !(b not in {})"));
         assert!(!f("!has(a)"));
         assert!(!f("!all() || has(a)"));
+    }
+
+    #[test]
+    fn line_breaks_in_strings_are_allowed() {
+        assert_eq!(
+            line_breaks_outside_strings("a == \"x\ny\" &&\nb == 'p\rq'\n"),
+            vec![13, 24]
+        );
     }
 
     #[test]

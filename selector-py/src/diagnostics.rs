@@ -1,0 +1,317 @@
+//! `Diagnostic` (one finding of `validate` or the policy linter) and `validate`.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyType};
+
+use selector_core::Selector;
+use selector_policy::{diag, Diagnostic};
+
+use crate::errors::{guard, ErrorFields};
+use crate::offsets::char_index;
+use crate::selector::surrogate_error;
+
+/// The rule id of selector syntax errors (shared with the policy linter).
+const SYNTAX_RULE: &str = diag::SELECTOR_SYNTAX.id;
+
+/// One finding: a syntax error from `validate`, or a lint result.
+///
+/// Offsets are into the text that was checked: `start`/`end` as str indices (code points),
+/// `byte_start`/`byte_end` as UTF-8 bytes; `line` and `column` are 1-based, the column in code
+/// points.
+#[pyclass(frozen, eq, hash, module = "calico_selector", name = "Diagnostic")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PyDiagnostic {
+    rule: String,
+    severity: String,
+    message: String,
+    help: Option<String>,
+    file: String,
+    line: usize,
+    column: usize,
+    start: usize,
+    end: usize,
+    byte_start: usize,
+    byte_end: usize,
+}
+
+impl PyDiagnostic {
+    /// A policy-linter diagnostic; `text` is the file's text when known, for code-point offsets
+    /// (without it, `start`/`end` are the byte offsets).
+    pub(crate) fn from_policy(d: &Diagnostic, text: Option<&str>) -> Self {
+        let (start, end) = match text {
+            Some(text) => (char_index(text, d.span.start), char_index(text, d.span.end)),
+            None => (d.span.start, d.span.end),
+        };
+        PyDiagnostic {
+            rule: d.rule.clone(),
+            severity: d.severity.as_str().to_owned(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            start,
+            end,
+            byte_start: d.span.start,
+            byte_end: d.span.end,
+        }
+    }
+
+    /// A syntax error of a selector given as text.
+    fn from_error(fields: ErrorFields, file: &str) -> Self {
+        PyDiagnostic {
+            rule: SYNTAX_RULE.to_owned(),
+            severity: diag::SELECTOR_SYNTAX.severity.as_str().to_owned(),
+            message: fields.message,
+            help: fields.help,
+            file: file.to_owned(),
+            line: fields.line,
+            column: fields.column,
+            start: fields.start,
+            end: fields.end,
+            byte_start: fields.byte_start,
+            byte_end: fields.byte_end,
+        }
+    }
+}
+
+#[pymethods]
+impl PyDiagnostic {
+    /// A diagnostic; every field is also readable as an attribute.
+    #[new]
+    #[pyo3(
+        signature = (rule, severity, message, help = None, file = "<input>".to_owned(), line = 1, column = 1, start = 0, end = 0, byte_start = 0, byte_end = 0),
+        text_signature = "(rule, severity, message, help=None, file='<input>', line=1, column=1, start=0, end=0, byte_start=0, byte_end=0)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn py_new(
+        rule: String,
+        severity: String,
+        message: String,
+        help: Option<String>,
+        file: String,
+        line: usize,
+        column: usize,
+        start: usize,
+        end: usize,
+        byte_start: usize,
+        byte_end: usize,
+    ) -> PyResult<Self> {
+        if !matches!(severity.as_str(), "error" | "warning" | "info") {
+            return Err(PyValueError::new_err(format!(
+                "severity must be \"error\", \"warning\" or \"info\", not {severity:?}"
+            )));
+        }
+        Ok(PyDiagnostic {
+            rule,
+            severity,
+            message,
+            help,
+            file,
+            line,
+            column,
+            start,
+            end,
+            byte_start,
+            byte_end,
+        })
+    }
+
+    /// Stable id of the rule, e.g. `"selector-syntax"`.
+    #[getter]
+    fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// `"error"`, `"warning"` or `"info"`.
+    #[getter]
+    fn severity(&self) -> &str {
+        &self.severity
+    }
+
+    /// What is wrong.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// What to write instead, if known.
+    #[getter]
+    fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+
+    /// The file name as given (`"<input>"` for text without a name).
+    #[getter]
+    fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// 1-based line.
+    #[getter]
+    fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column, in code points.
+    #[getter]
+    fn column(&self) -> usize {
+        self.column
+    }
+
+    /// Start offset (str index).
+    #[getter]
+    fn start(&self) -> usize {
+        self.start
+    }
+
+    /// End offset (str index, exclusive).
+    #[getter]
+    fn end(&self) -> usize {
+        self.end
+    }
+
+    /// Start offset in UTF-8 bytes.
+    #[getter]
+    fn byte_start(&self) -> usize {
+        self.byte_start
+    }
+
+    /// End offset in UTF-8 bytes (exclusive).
+    #[getter]
+    fn byte_end(&self) -> usize {
+        self.byte_end
+    }
+
+    /// The fields as a plain dict (JSON-ready).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("rule", &self.rule)?;
+        d.set_item("severity", &self.severity)?;
+        d.set_item("message", &self.message)?;
+        d.set_item("help", &self.help)?;
+        d.set_item("file", &self.file)?;
+        d.set_item("line", self.line)?;
+        d.set_item("column", self.column)?;
+        d.set_item("start", self.start)?;
+        d.set_item("end", self.end)?;
+        d.set_item("byte_start", self.byte_start)?;
+        d.set_item("byte_end", self.byte_end)?;
+        Ok(d)
+    }
+
+    fn __str__(&self) -> String {
+        let mut out = format!(
+            "{}:{}:{}: {}[{}]: {}",
+            self.file, self.line, self.column, self.severity, self.rule, self.message
+        );
+        if let Some(help) = &self.help {
+            out.push_str("\n  help: ");
+            out.push_str(help);
+        }
+        out
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let message = PyString::new(py, &self.message).repr()?;
+        let file = PyString::new(py, &self.file).repr()?;
+        let rule = PyString::new(py, &self.rule).repr()?;
+        let severity = PyString::new(py, &self.severity).repr()?;
+        Ok(format!(
+            "Diagnostic(rule={}, severity={}, file={}, line={}, column={}, message={})",
+            rule.to_cow()?,
+            severity.to_cow()?,
+            file.to_cow()?,
+            self.line,
+            self.column,
+            message.to_cow()?
+        ))
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> (
+        Bound<'py, PyType>,
+        (
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            usize,
+            usize,
+            usize,
+            usize,
+            usize,
+            usize,
+        ),
+    ) {
+        let d = slf.get().clone();
+        (
+            slf.get_type(),
+            (
+                d.rule,
+                d.severity,
+                d.message,
+                d.help,
+                d.file,
+                d.line,
+                d.column,
+                d.start,
+                d.end,
+                d.byte_start,
+                d.byte_end,
+            ),
+        )
+    }
+}
+
+/// Checks one selector; never raises for bad selector text.
+///
+/// A syntax error gives one `selector-syntax` error; a valid selector that can never match
+/// gives one `never-matches` warning (the policy linter's rules and severities).
+pub(crate) fn validate_text(
+    py: Python<'_>,
+    text: &Bound<'_, PyString>,
+) -> PyResult<Vec<PyDiagnostic>> {
+    let source = match text.to_cow() {
+        Ok(s) => s.into_owned(),
+        Err(_) => {
+            return Ok(vec![PyDiagnostic::from_error(
+                surrogate_error(py, text),
+                INPUT,
+            )])
+        }
+    };
+    let outcome = guard("validating a selector", || {
+        Selector::parse(&source).map(|s| s.can_never_match())
+    })?;
+    Ok(match outcome {
+        Ok(false) => Vec::new(),
+        Ok(true) => {
+            let rule = &diag::NEVER_MATCHES;
+            vec![PyDiagnostic {
+                rule: rule.id.to_owned(),
+                severity: rule.severity.as_str().to_owned(),
+                message: "selector can never match: some label must be both present and absent, or have a value from an empty set".to_owned(),
+                help: Some("check the label restrictions: `Selector(text).label_restrictions()`".to_owned()),
+                file: INPUT.to_owned(),
+                line: 1,
+                column: 1,
+                start: 0,
+                end: char_index(&source, source.len()),
+                byte_start: 0,
+                byte_end: source.len(),
+            }]
+        }
+        Err(err) => vec![PyDiagnostic::from_error(
+            ErrorFields::from_parse_error(&err),
+            INPUT,
+        )],
+    })
+}
+
+/// The file name of text that has none.
+const INPUT: &str = "<input>";

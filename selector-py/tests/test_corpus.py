@@ -1,0 +1,69 @@
+"""Replays the Calico-verdict corpus (tests/data/calico-corpus.jsonl) in full from Python.
+
+Every line is one test: validity, canonical text, unique id, label restrictions and every
+match case, through `matches`, `filter`, `explain` and `SelectorSet` alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import calico_selector as cs
+from conftest import load_corpus
+
+ENTRIES = load_corpus()
+
+
+def restrictions_as_json(s: cs.Selector) -> dict[str, dict[str, Any]]:
+    return {
+        name: {
+            "present": r.present,
+            "absent": r.absent,
+            "values": None if r.values is None else list(r.values),
+        }
+        for name, r in s.label_restrictions().items()
+    }
+
+
+def test_corpus_is_complete() -> None:
+    assert len(ENTRIES) == 3000
+    assert sum(e["valid"] for e in ENTRIES) > 1000
+    assert sum(not e["valid"] for e in ENTRIES) > 100
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[f"line{i + 1}" for i in range(len(ENTRIES))])
+def test_corpus_entry(entry: dict[str, Any]) -> None:
+    text = entry["selector"]
+    if not entry["valid"]:
+        with pytest.raises(cs.SelectorError) as info:
+            cs.Selector(text)
+        err = info.value
+        assert err.selector == text
+        assert 0 <= err.start <= err.end <= len(text)
+        assert err.byte_start == len(text[: err.start].encode())
+        assert err.byte_end == len(text[: err.end].encode())
+        assert err.kind and err.kind == err.kind.lower()
+        assert err.message in str(err)
+        diagnostics = cs.validate(text)
+        assert [d.rule for d in diagnostics] == ["selector-syntax"]
+        assert (diagnostics[0].start, diagnostics[0].end) == (err.start, err.end)
+        assert diagnostics[0].message == err.message
+        return
+
+    s = cs.Selector(text)
+    expected_warnings = ["never-matches"] if s.can_never_match() else []
+    assert [d.rule for d in cs.validate(text)] == expected_warnings
+    assert s.canonical == entry["canonical"]
+    assert str(s) == entry["canonical"]
+    assert s.unique_id == entry["unique_id"]
+    assert restrictions_as_json(s) == entry["label_restrictions"]
+
+    cases = entry["cases"]
+    expected = [c["matches"] for c in cases]
+    assert [s.matches(c["labels"]) for c in cases] == expected
+    assert s.filter([c["labels"] for c in cases]) == [i for i, m in enumerate(expected) if m]
+    assert [s.explain(c["labels"]).matched for c in cases] == expected
+    one = cs.SelectorSet([s])
+    assert [bool(one.matching(c["labels"])) for c in cases] == expected
