@@ -16,6 +16,11 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// A byte range in the selector's source text.
+///
+/// ```
+/// let s = selector_core::Selector::parse("a == 'x'").unwrap();
+/// assert_eq!(s.ast().span(), selector_core::ast::Span { start: 0, end: 8 });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Span {
     /// First byte of the node.
@@ -26,17 +31,33 @@ pub struct Span {
 
 impl Span {
     /// A span from `start` to `end` (bytes).
+    ///
+    /// ```
+    /// let span = selector_core::ast::Span::new(2, 5);
+    /// assert_eq!(span.range(), 2..5);
+    /// ```
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
 
     /// The span as a `Range<usize>`.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("  has(a)").unwrap();
+    /// assert_eq!(&s.source()[s.ast().span().range()], "has(a)");
+    /// ```
     pub fn range(self) -> Range<usize> {
         self.start..self.end
     }
 }
 
 /// Operators that compare a label's value with one string.
+///
+/// ```
+/// use selector_core::{ast::CompareOp, Expr, Selector};
+/// let s = Selector::parse("a contains 'x'").unwrap();
+/// assert!(matches!(s.ast(), Expr::Compare { cmp: CompareOp::Contains, .. }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CompareOp {
@@ -54,6 +75,10 @@ pub enum CompareOp {
 
 impl CompareOp {
     /// The operator as Calico prints it.
+    ///
+    /// ```
+    /// assert_eq!(selector_core::ast::CompareOp::StartsWith.as_str(), "starts with");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             CompareOp::Eq => "==",
@@ -65,6 +90,13 @@ impl CompareOp {
     }
 
     /// Applies the operator to a label value (`None` = label absent).
+    ///
+    /// ```
+    /// use selector_core::ast::CompareOp;
+    /// assert!(CompareOp::Ne.test(None, "x"));
+    /// assert!(!CompareOp::Contains.test(None, ""));
+    /// assert!(CompareOp::EndsWith.test(Some("web-blue"), "-blue"));
+    /// ```
     #[inline]
     pub fn test(self, value: Option<&str>, operand: &str) -> bool {
         match (self, value) {
@@ -80,6 +112,13 @@ impl CompareOp {
 }
 
 /// A selector expression.
+///
+/// ```
+/// use selector_core::{Expr, Selector};
+/// let s = Selector::parse("!(a in {'x'} || has(b))").unwrap();
+/// let Expr::Not { expr, .. } = s.ast() else { unreachable!() };
+/// assert!(matches!(expr.as_ref(), Expr::Or { exprs, .. } if exprs.len() == 2));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Expr {
@@ -147,6 +186,11 @@ pub enum Expr {
 
 impl Expr {
     /// The source span of this node.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("!has(a)").unwrap();
+    /// assert_eq!(s.ast().span().range(), 0..7);
+    /// ```
     pub fn span(&self) -> Span {
         match self {
             Expr::All { span }
@@ -161,6 +205,11 @@ impl Expr {
     }
 
     /// The direct sub-expressions of this node.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("has(a) || has(b) || all()").unwrap();
+    /// assert_eq!(s.ast().children().len(), 3);
+    /// ```
     pub fn children(&self) -> &[Expr] {
         match self {
             Expr::Not { expr, .. } => std::slice::from_ref(expr.as_ref()),
@@ -170,6 +219,11 @@ impl Expr {
     }
 
     /// The label this node tests, for leaf nodes that test one.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("tier in {'db'}").unwrap();
+    /// assert_eq!(s.ast().label(), Some("tier"));
+    /// ```
     pub fn label(&self) -> Option<&str> {
         match self {
             Expr::Has { label, .. } | Expr::Compare { label, .. } | Expr::In { label, .. } => {

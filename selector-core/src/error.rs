@@ -9,6 +9,12 @@ use std::ops::Range;
 /// What went wrong, as a stable, machine-readable kind.
 ///
 /// New kinds may be added in minor releases; match with a wildcard arm.
+///
+/// ```
+/// use selector_core::{validate, ErrorKind};
+/// assert_eq!(validate("env in (a, b)").unwrap_err().kind(), ErrorKind::KubernetesSetSyntax);
+/// assert_eq!(validate("has (x)").unwrap_err().kind(), ErrorKind::SpaceBeforeParen);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -61,6 +67,11 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The kind as a stable snake_case string (the same as its serde form).
+    ///
+    /// ```
+    /// let e = selector_core::validate("a == b").unwrap_err();
+    /// assert_eq!(e.kind().as_str(), "unquoted_value");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::UnexpectedEnd => "unexpected_end",
@@ -149,36 +160,71 @@ impl ParseError {
     }
 
     /// The stable kind of the error.
+    ///
+    /// ```
+    /// let e = selector_core::validate("a == \"x\" and has(b)").unwrap_err();
+    /// assert_eq!(e.kind(), selector_core::ErrorKind::WordOperator);
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
 
     /// The byte range of the offending input (on character boundaries; may be empty at the end).
+    ///
+    /// ```
+    /// let e = selector_core::validate("a == \"x\" and has(b)").unwrap_err();
+    /// assert_eq!(e.span(), 9..12);
+    /// ```
     pub fn span(&self) -> Range<usize> {
         self.span.clone()
     }
 
     /// The 1-based line of the span's start (lines only arise from newlines in the input).
+    ///
+    /// ```
+    /// let e = selector_core::validate("a == \"x\" and has(b)").unwrap_err();
+    /// assert_eq!(e.line(), 1);
+    /// ```
     pub fn line(&self) -> usize {
         self.line
     }
 
     /// The 1-based column of the span's start, counted in characters.
+    ///
+    /// ```
+    /// let e = selector_core::validate("a == \"x\" and has(b)").unwrap_err();
+    /// assert_eq!(e.column(), 10);
+    /// ```
     pub fn column(&self) -> usize {
         self.column
     }
 
     /// What is wrong, in one line (lowercase, input in backticks, no trailing period).
+    ///
+    /// ```
+    /// let e = selector_core::validate("a == \"x\" and has(b)").unwrap_err();
+    /// assert_eq!(e.message(), "`and` is not an operator in Calico selectors");
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
 
     /// What to write instead, when there is a specific suggestion.
+    ///
+    /// ```
+    /// let e = selector_core::validate("a == \"x\" and has(b)").unwrap_err();
+    /// assert_eq!(e.help(), Some("use `&&`"));
+    /// ```
     pub fn help(&self) -> Option<&str> {
         self.help.as_deref()
     }
 
     /// The selector text that failed to parse.
+    ///
+    /// ```
+    /// let e = selector_core::validate("a == \"x\" and has(b)").unwrap_err();
+    /// assert_eq!(e.source_text(), "a == \"x\" and has(b)");
+    /// ```
     pub fn source_text(&self) -> &str {
         &self.text
     }

@@ -9,6 +9,12 @@ use std::ops::Range;
 
 /// The verdict of one sub-expression and of all its operands (every operand is evaluated,
 /// even where evaluation would short-circuit, so the whole picture is shown).
+///
+/// ```
+/// let s = selector_core::Selector::parse("has(a) && has(b)").unwrap();
+/// let e = s.explain(&[("b", "1")]);
+/// assert!(!e.matched && !e.children[0].matched && e.children[1].matched);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {
     /// Canonical text of the sub-expression.

@@ -15,6 +15,13 @@ use crate::lexer::{
 
 /// The deepest nesting of parentheses accepted (SPEC.md requires at least 256 everywhere,
 /// including inside WASM's small stack). Deeper input is a [`ErrorKind::NestingTooDeep`] error.
+///
+/// ```
+/// use selector_core::{validate, ErrorKind, NESTING_LIMIT};
+/// let deep = |n: usize| format!("{}has(a){}", "(".repeat(n), ")".repeat(n));
+/// assert!(validate(&deep(NESTING_LIMIT)).is_ok());
+/// assert_eq!(validate(&deep(NESTING_LIMIT + 1)).unwrap_err().kind(), ErrorKind::NestingTooDeep);
+/// ```
 pub const NESTING_LIMIT: usize = 256;
 
 /// What the parser produces for each rule: a tree, or nothing at all (validation).

@@ -17,6 +17,13 @@ pub fn canonical(expr: &Expr) -> String {
 }
 
 /// Appends the canonical text of `expr` to `out`.
+///
+/// ```
+/// let s = selector_core::Selector::parse("!has(a)").unwrap();
+/// let mut out = String::from("selector: ");
+/// selector_core::print::write_expr(&mut out, s.ast());
+/// assert_eq!(out, "selector: !has(a)");
+/// ```
 pub fn write_expr(out: &mut String, expr: &Expr) {
     match expr {
         Expr::All { .. } => out.push_str("all()"),

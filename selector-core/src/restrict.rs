@@ -7,6 +7,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What a selector requires of one label in every label set it matches.
+///
+/// ```
+/// use selector_core::{LabelRestriction, Selector};
+/// let r = Selector::parse("env == 'prod'").unwrap().label_restrictions();
+/// assert_eq!(r["env"], LabelRestriction {
+///     must_be_present: true,
+///     must_be_absent: false,
+///     must_have_one_of: Some(vec!["prod".to_string()]),
+/// });
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LabelRestriction {
     /// The label must be present.
@@ -32,6 +42,12 @@ impl LabelRestriction {
 }
 
 /// The restrictions of `expr`, per label name.
+///
+/// ```
+/// let s = selector_core::Selector::parse("a == 'x' || a == 'y'").unwrap();
+/// let r = selector_core::restrict::restrictions(s.ast());
+/// assert_eq!(r["a"].must_have_one_of, Some(vec!["x".into(), "y".into()]));
+/// ```
 pub fn restrictions(expr: &Expr) -> BTreeMap<String, LabelRestriction> {
     match expr {
         Expr::Has { label, .. }

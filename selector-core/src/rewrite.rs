@@ -3,6 +3,12 @@
 use crate::ast::Expr;
 
 /// A copy of `expr` with every label name replaced by `f(name)`.
+///
+/// ```
+/// let s = selector_core::Selector::parse("has(a) && b == 'x'").unwrap();
+/// let e = selector_core::rewrite::map_labels(s.ast(), &mut |l| format!("pcsa.{l}"));
+/// assert_eq!(selector_core::print::canonical(&e), r#"(has(pcsa.a) && pcsa.b == "x")"#);
+/// ```
 pub fn map_labels(expr: &Expr, f: &mut impl FnMut(&str) -> String) -> Expr {
     match expr {
         Expr::All { .. } | Expr::Global { .. } => expr.clone(),
