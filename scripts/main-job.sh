@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# The main job: check the selectors of the Calico guide's manifests (../shared/seed/) with the
-# core library. (The policy linter replaces this with `calico-selector lint examples/`.)
+# The main job: lint the Calico guide's manifests shipped in examples/ (the deny-list and
+# allow-list approaches of "Secure Calico Prometheus endpoints"). Exits as the linter does:
+# 0 clean, 1 findings at or above --fail-on (default: error), 2 usage or I/O error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo run -q --release -p selector-core --example check -- \
-  'running-calico == "true"' \
-  'calico-prometheus-access == "true"' \
-  'k8s-app == "calico-kube-controllers"'
+exec cargo run -q --release -p selector-cli -- lint examples/ "$@"

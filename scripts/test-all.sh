@@ -11,7 +11,7 @@ for suite in "${suites[@]}"; do
   t0=$(date +%s)
   case "$suite" in
     rust) bash scripts/test-rust.sh ;;
-    cli)  bash scripts/main-job.sh ;;
+    cli)  bash scripts/test-main-job.sh ;;
     py)   [ -f scripts/test-python.sh ] && bash scripts/test-python.sh ;;
     wasm) [ -f scripts/test-wasm.sh ] && bash scripts/test-wasm.sh ;;
     fuzz) [ -f scripts/test-fuzz.sh ] && bash scripts/test-fuzz.sh ;;
