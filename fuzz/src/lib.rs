@@ -1,0 +1,6 @@
+//! Fuzz targets for calico-selector. The properties live in [`checks`] so that the replay
+//! test in the tests crate (`tests/tests/fuzz_regressions.rs`) checks saved inputs the same way.
+
+pub mod checks;
+
+pub use checks::{check_eval_diff, check_lint, check_parse, check_restrictions};
