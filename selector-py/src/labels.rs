@@ -108,13 +108,19 @@ impl<'a, 'py> Source<'a, 'py> {
         }
     }
 
-    /// The value of label `key` as Rust text, if present.
-    pub(crate) fn get_string(&self, key: &Bound<'py, PyString>) -> PyResult<Option<String>> {
+    /// Appends the value of label `key`, if present, to `text`; returns where it is.
+    pub(crate) fn append_value(
+        &self,
+        key: &Bound<'py, PyString>,
+        text: &mut String,
+    ) -> PyResult<Option<(usize, usize)>> {
         match self.get(key)? {
             None => Ok(None),
             Some(value) => {
                 let bytes = utf8_of(key, &value)?;
-                as_text(key, &bytes).map(|s| Some(s.to_owned()))
+                let start = text.len();
+                text.push_str(as_text(key, &bytes)?);
+                Ok(Some((start, text.len())))
             }
         }
     }
@@ -257,10 +263,11 @@ impl LabelLookup for PyLabels<'_, '_> {
 }
 
 /// Label values copied out of Python for evaluation without the GIL: for every label set, the
-/// values of the label names in a [`KeyCache`] (`None` when absent).
+/// values of the label names in a [`KeyCache`] (`None` when absent), kept in one text buffer.
 pub(crate) struct LabelTable {
     names: Vec<String>,
-    values: Vec<Option<String>>,
+    values: Vec<Option<(usize, usize)>>,
+    text: String,
     rows: usize,
 }
 
@@ -272,23 +279,24 @@ impl LabelTable {
         let names: Vec<String> = keys.names().map(str::to_owned).collect();
         let py_keys: Vec<Bound<'_, PyString>> = names.iter().map(|n| keys.key(py, n)).collect();
         let mut values = Vec::new();
+        let mut text = String::new();
         let mut rows = 0;
         for (index, item) in sets.try_iter()?.enumerate() {
             let item = item?;
             let source = Source::new(&item).map_err(|err| in_set(py, index, err))?;
             source.check_types().map_err(|err| in_set(py, index, err))?;
             for key in &py_keys {
-                values.push(
-                    source
-                        .get_string(key)
-                        .map_err(|err| in_set(py, index, err))?,
-                );
+                let value = source
+                    .append_value(key, &mut text)
+                    .map_err(|err| in_set(py, index, err))?;
+                values.push(value);
             }
             rows += 1;
         }
         Ok(LabelTable {
             names,
             values,
+            text,
             rows,
         })
     }
@@ -302,12 +310,13 @@ impl LabelTable {
                 .values
                 .get(i * width..(i + 1) * width)
                 .unwrap_or_default(),
+            text: &self.text,
         })
     }
 }
 
 /// Prefixes an error about one label set with its position in the batch.
-fn in_set(py: Python<'_>, index: usize, err: PyErr) -> PyErr {
+pub(crate) fn in_set(py: Python<'_>, index: usize, err: PyErr) -> PyErr {
     let message = format!("label set {index}: {}", err.value(py));
     if err.is_instance_of::<PyTypeError>(py) {
         PyTypeError::new_err(message)
@@ -321,24 +330,31 @@ fn in_set(py: Python<'_>, index: usize, err: PyErr) -> PyErr {
 /// One label set of a [`LabelTable`].
 pub(crate) struct Row<'a> {
     names: &'a [String],
-    values: &'a [Option<String>],
+    values: &'a [Option<(usize, usize)>],
+    text: &'a str,
 }
 
 impl selector_core::Labels for Row<'_> {
     fn get(&self, name: &str) -> Option<&str> {
         let i = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
-        self.values.get(i)?.as_deref()
+        let (start, end) = (*self.values.get(i)?)?;
+        self.text.get(start..end)
     }
 }
 
-/// Copies a whole (type-checked) label mapping into Rust.
-pub(crate) fn to_map(source: &Source<'_, '_>) -> PyResult<HashMap<String, String>> {
-    let mut map = HashMap::new();
+/// Calls `f` with every label of a mapping (checking that keys and values are `str`).
+pub(crate) fn each_label(source: &Source<'_, '_>, mut f: impl FnMut(&str, &str)) -> PyResult<()> {
     let mut put = |key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
         check_entry(key, value)?;
-        let k = key.cast::<PyString>()?.to_cow()?.into_owned();
+        let name = key.cast::<PyString>()?.encode_utf8().map_err(|_| {
+            PyValueError::new_err(format!(
+                "label name {} contains a lone surrogate and cannot be encoded as UTF-8",
+                repr(key)
+            ))
+        })?;
+        let name = as_text(key, &name)?;
         let bytes = utf8_of(key, value)?;
-        map.insert(k, as_text(key, &bytes)?.to_owned());
+        f(name, as_text(key, &bytes)?);
         Ok(())
     };
     match source {
@@ -354,5 +370,14 @@ pub(crate) fn to_map(source: &Source<'_, '_>) -> PyResult<HashMap<String, String
             }
         }
     }
+    Ok(())
+}
+
+/// Copies a whole label mapping into Rust (checking that keys and values are `str`).
+pub(crate) fn to_map(source: &Source<'_, '_>) -> PyResult<HashMap<String, String>> {
+    let mut map = HashMap::new();
+    each_label(source, |k, v| {
+        map.insert(k.to_owned(), v.to_owned());
+    })?;
     Ok(map)
 }

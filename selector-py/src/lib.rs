@@ -8,6 +8,7 @@
 mod diagnostics;
 mod errors;
 mod labels;
+mod labelsets;
 mod lint;
 mod offsets;
 mod selector;
@@ -44,6 +45,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<selector::PyExplanation>()?;
     m.add_class::<PyDiagnostic>()?;
     m.add_class::<set::PySelectorSet>()?;
+    m.add_class::<labelsets::PyLabelSets>()?;
     m.add_function(wrap_pyfunction!(parse, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(lint::lint_text, m)?)?;

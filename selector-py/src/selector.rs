@@ -14,6 +14,7 @@ use selector_core::{Explanation, Expr, LabelRestriction, Selector};
 
 use crate::errors::{guard, selector_error, ErrorFields};
 use crate::labels::{KeyCache, LabelTable, PyLabels, Source};
+use crate::labelsets::{NumberedRow, PyLabelSets};
 use crate::offsets::char_index;
 
 /// A parsed Calico selector: immutable, hashable, ordered and compared by canonical text.
@@ -69,6 +70,29 @@ impl PySelector {
             Ok(inner) => Ok(PySelector::from_core(py, inner)),
             Err(err) => Err(selector_error(py, &err)),
         }
+    }
+
+    /// `filter` over label sets already held in Rust: no Python object is touched.
+    fn filter_prepared(&self, py: Python<'_>, sets: &PyLabelSets) -> PyResult<Vec<usize>> {
+        let names: Vec<&str> = self.keys.names().collect();
+        let numbers = sets.numbers_of(names.iter().copied());
+        let inner = &self.inner;
+        py.detach(|| {
+            guard("filtering", || {
+                sets.sets()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, set)| {
+                        inner.matches(&NumberedRow {
+                            names: &names,
+                            numbers: &numbers,
+                            set,
+                        })
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+        })
     }
 
     /// Runs the selector on one Python mapping read in place.
@@ -222,11 +246,13 @@ impl PySelector {
         })
     }
 
-    /// The indices of the label sets in `label_sets` (an iterable of mappings) that match.
-    ///
-    /// The labels the selector reads are copied out first; evaluation then runs without the
-    /// GIL.
+    /// The indices of the label sets in `label_sets` that match: a `LabelSets` (evaluated
+    /// entirely in Rust), or any iterable of mappings (the labels the selector reads are copied
+    /// out first, every dict checked in full). Evaluation runs without the GIL.
     fn filter(&self, py: Python<'_>, label_sets: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+        if let Ok(prepared) = label_sets.cast::<PyLabelSets>() {
+            return self.filter_prepared(py, prepared.get());
+        }
         let table = LabelTable::collect(&self.keys, label_sets)?;
         let inner = &self.inner;
         py.detach(|| {

@@ -47,7 +47,8 @@ def test_public_names_are_exported() -> None:
 
 
 def test_classes_live_in_the_public_module() -> None:
-    for cls in (cs.Selector, cs.SelectorError, cs.SelectorSet, cs.Diagnostic, cs.Explanation):
+    for cls in (cs.Selector, cs.SelectorError, cs.SelectorSet, cs.Diagnostic, cs.Explanation,
+                cs.LabelSets, cs.LabelRestriction):
         assert cls.__module__ == "calico_selector"
 
 
@@ -248,6 +249,28 @@ def test_filter_accepts_any_iterable_and_agrees_with_matches() -> None:
     assert s.filter(x for x in sets) == expected
     assert s.filter([]) == []
     assert cs.Selector("all()").filter([{}, {}]) == [0, 1]
+
+
+def test_label_sets_are_copied_once_and_filter_the_same() -> None:
+    sets = [LABELS, {}, {"app": "web"}, {"app": "db", "env": "prod"}, {"é": "ü", "app": "wéb"}]
+    prepared = cs.LabelSets(sets)
+    assert len(prepared) == 5
+    assert list(prepared) == sets and prepared[-1] == sets[-1] and prepared[1] == {}
+    for text in ['app == "web" || env == "prod"', "has(app)", "!has(app)", "all()",
+                 'app starts with "w" && !has(tier)', 'missing == "x"', "has(missing) || all()"]:
+        s = cs.Selector(text)
+        assert s.filter(prepared) == s.filter(sets) == [
+            i for i, labels in enumerate(sets) if s.matches(labels)
+        ], text
+    assert pickle.loads(pickle.dumps(prepared))[0] == LABELS
+    assert repr(prepared) == "LabelSets(<5 label sets>)"
+    with pytest.raises(IndexError):
+        prepared[5]
+    with pytest.raises(TypeError, match="label set 1: .*got key 1 of type int"):
+        cs.LabelSets([{}, {1: "x"}])
+    with pytest.raises(TypeError, match="label set 0: .*label 'a' has a value of type int"):
+        cs.LabelSets([ReadOnlyLabels({"a": 1})])  # type: ignore[dict-item]
+    assert cs.Selector("all()").filter(cs.LabelSets([])) == []
 
 
 # --- errors ---------------------------------------------------------------------------------------

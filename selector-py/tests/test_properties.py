@@ -118,6 +118,7 @@ def test_matches_filter_explain_and_sets_agree_with_the_oracle(node, sets, data)
     expected = [evaluate(node, labels) for labels in sets]
     assert [s.matches(labels) for labels in sets] == expected
     assert s.filter(sets) == [i for i, m in enumerate(expected) if m]
+    assert s.filter(cs.LabelSets(sets)) == [i for i, m in enumerate(expected) if m]
     assert [s.explain(labels).matched for labels in sets] == expected
     ss = cs.SelectorSet([s, "all()"])
     assert [ss.matching_indices(labels) == [0, 1] for labels in sets] == expected

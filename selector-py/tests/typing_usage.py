@@ -17,6 +17,9 @@ def typed_usage() -> list[str]:
     labels: Mapping[str, str] = {"app": "web", "tier": "a"}
     assert_type(s.matches(labels), bool)
     assert_type(s.filter([labels, {}]), list[int])
+    prepared = cs.LabelSets([labels, {}])
+    assert_type(s.filter(prepared), list[int])
+    assert_type(prepared[0], dict[str, str])
     assert_type(s.canonical, str)
     assert_type(s.unique_id, str)
     assert_type(s.source, str)

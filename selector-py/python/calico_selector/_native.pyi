@@ -11,6 +11,7 @@ __all__ = [
     "Diagnostic",
     "Explanation",
     "LabelRestriction",
+    "LabelSets",
     "Selector",
     "SelectorError",
     "SelectorSet",
@@ -63,8 +64,9 @@ class Selector:
         """Whether the selector matches ``labels`` (read in place)."""
     def explain(self, labels: Mapping[str, str]) -> Explanation:
         """The verdict of every sub-expression on ``labels``."""
-    def filter(self, label_sets: Iterable[Mapping[str, str]]) -> list[int]:
-        """Indices of the label sets that match (evaluated without the GIL)."""
+    def filter(self, label_sets: LabelSets | Iterable[Mapping[str, str]]) -> list[int]:
+        """Indices of the label sets that match (evaluated without the GIL; a ``LabelSets``
+        is evaluated entirely in Rust)."""
     def label_restrictions(self) -> dict[str, LabelRestriction]:
         """Calico's ``LabelRestrictions()``, sorted by label name."""
     def can_never_match(self) -> bool:
@@ -191,6 +193,17 @@ class Diagnostic:
         type[Diagnostic],
         tuple[str, str, str, str | None, str, int, int, int, int, int, int],
     ]: ...
+
+@final
+class LabelSets:
+    """Label sets copied into Rust once (every key and value checked), for fast repeated
+    ``Selector.filter`` calls."""
+
+    def __new__(cls, label_sets: Iterable[Mapping[str, str]]) -> LabelSets: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> dict[str, str]: ...
+    def __iter__(self) -> Iterator[dict[str, str]]: ...
+    def __reduce__(self) -> tuple[type[LabelSets], tuple[list[dict[str, str]]]]: ...
 
 @final
 class SelectorSet:
