@@ -1,5 +1,6 @@
 //! Lints a generated input of 5,000 policies and 20,000 pods (plus 100 namespaces and
 //! 100 host endpoints) as one file: `cargo bench -p selector-policy`.
+//! `LINT_BENCH_SCALE=2` multiplies the pods and policies, to check that time grows linearly.
 
 use std::fmt::Write;
 
@@ -14,7 +15,9 @@ const APPS: usize = 500;
 const TIERS: [&str; 4] = ["web", "api", "db", "cache"];
 
 /// The generated manifests, as one multi-document YAML text.
-fn workload() -> String {
+fn workload(scale: usize) -> String {
+    let (pods, policies, global_policies) =
+        (PODS * scale, POLICIES * scale, GLOBAL_POLICIES * scale);
     let mut s = String::new();
     for i in 0..NAMESPACES {
         let env = if i % 2 == 0 { "prod" } else { "dev" };
@@ -24,7 +27,7 @@ fn workload() -> String {
             i % 10
         );
     }
-    for i in 0..PODS {
+    for i in 0..pods {
         let tier = TIERS.get(i % TIERS.len()).copied().unwrap_or("web");
         let _ = write!(
             s,
@@ -45,7 +48,7 @@ fn workload() -> String {
             i % 8
         );
     }
-    for i in 0..POLICIES - GLOBAL_POLICIES {
+    for i in 0..policies - global_policies {
         let _ = write!(
             s,
             "---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata:\n  name: np-{i}\n  namespace: ns-{}\nspec:\n  selector: app == \"app-{}\" && tier in {{\"web\", \"api\"}}\n  ingress:\n    - action: Allow\n      source:\n        selector: app == \"app-{}\"\n    - action: Allow\n      source:\n        namespaceSelector: team == \"team-{}\"\n        selector: tier == \"api\"\n  egress:\n    - action: Deny\n      destination:\n        notSelector: has(quarantine)\n",
@@ -55,7 +58,7 @@ fn workload() -> String {
             i % 10
         );
     }
-    for i in 0..GLOBAL_POLICIES {
+    for i in 0..global_policies {
         let _ = write!(
             s,
             "---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: gnp-{i}\nspec:\n  selector: app == \"app-{}\" && version != \"v1\"\n  namespaceSelector: env == \"prod\"\n  ingress:\n    - action: Allow\n      source:\n        selector: running-calico == \"true\" && rack == \"r{}\"\n",
@@ -67,7 +70,12 @@ fn workload() -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let text = workload();
+    let scale: usize = std::env::var("LINT_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let text = workload(scale);
     let diags = selector_policy::lint_text(&text, "generated.yaml");
     eprintln!(
         "generated input: {} bytes, {} diagnostics",
@@ -76,7 +84,8 @@ fn bench(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("lint");
     group.sample_size(10);
-    group.bench_function("5000 policies x 20000 pods", |b| {
+    let name = format!("{} policies x {} pods", POLICIES * scale, PODS * scale);
+    group.bench_function(name, |b| {
         b.iter(|| selector_policy::lint_text(&text, "generated.yaml"))
     });
     group.finish();
