@@ -1,32 +1,55 @@
-//! Syntax tree to a flat program: one instruction per test, short-circuit jumps for `&&`
-//! and `||`, label names and operands stored once in side tables. The program is immutable,
-//! `Send + Sync`, and knows nothing of the text it came from.
+//! Syntax tree to a flat program: a decision graph with one node per leaf test.
+//!
+//! Each node tests one label and names the node to go to when the test holds and when it
+//! does not; two reserved targets stand for "matches" and "does not match". `&&`, `||` and
+//! `!` leave no instructions of their own: `a && b` sends `a`'s "true" to `b` and its "false"
+//! to the chain's "false", `||` the other way round, and `!e` swaps `e`'s two targets. So
+//! `!=` is `==` with its targets swapped, `not in` is `in` swapped, and `all()` is no node at
+//! all. Evaluation is one label lookup and one comparison per node reached, with no register,
+//! no `Not` and no jump instructions in between; targets always lie further on, so a run
+//! takes at most one step per node.
+//!
+//! All label names and string operands live in one text buffer, so a program is a handful of
+//! allocations whatever its size, and compiling takes time linear in the tree's size. The
+//! program is immutable, `Send + Sync`, and knows nothing of the source text it came from.
 
 use crate::ast::{CompareOp, Expr};
-use std::collections::HashMap;
+use std::collections::HashSet;
 
-/// One instruction. All instructions read or write a single boolean register; jumps only
-/// go forward, so a program runs in time linear in its length.
+/// The target meaning "the selector matches".
+pub(crate) const TRUE: u32 = u32::MAX;
+/// The target meaning "the selector does not match".
+pub(crate) const FALSE: u32 = u32::MAX - 1;
+
+/// A byte range in [`Program::text`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Op {
-    /// Set the register to a constant (`all()`, `global()`).
-    Const(bool),
-    /// Register := label present.
-    Has { label: u32 },
-    /// Register := the comparison of the label's value with `strings[value]`.
-    Compare {
-        cmp: CompareOp,
-        label: u32,
-        value: u32,
-    },
-    /// Register := (the label's value is in `sets[set]`) xor `negated`; absent gives `negated`.
-    In { label: u32, set: u32, negated: bool },
-    /// Register := !register.
-    Not,
-    /// Jump to the target when the register is false (end of an `&&` chain).
-    JumpIfFalse(u32),
-    /// Jump to the target when the register is true (end of an `||` chain).
-    JumpIfTrue(u32),
+pub(crate) struct Text {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// What a node tests about its label's value (the test fails when the label is absent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Test {
+    /// Present.
+    Has,
+    /// Present and equal to the string.
+    Eq(Text),
+    /// Present and `contains` / `starts with` / `ends with` the string.
+    Text(CompareOp, Text),
+    /// Present and one of `members[start..end]` (sorted by byte order, distinct).
+    In { start: u32, end: u32 },
+}
+
+/// One node of the decision graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Node {
+    pub(crate) label: Text,
+    pub(crate) test: Test,
+    /// Where to go when the test holds: a later node, [`TRUE`] or [`FALSE`].
+    pub(crate) on_true: u32,
+    /// Where to go when it does not.
+    pub(crate) on_false: u32,
 }
 
 /// A compiled selector.
@@ -37,78 +60,112 @@ pub(crate) enum Op {
 /// let program = Program::compile(s.ast());
 /// assert!(program.run(&[("a", "x"), ("b", "y")]));
 /// assert!(!program.run(&[("b", "y")]));
+/// assert_eq!(program.len(), 2);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
-    pub(crate) ops: Vec<Op>,
-    /// Distinct label names, in order of first use.
-    pub(crate) labels: Vec<Box<str>>,
-    pub(crate) strings: Vec<Box<str>>,
-    /// Each set sorted by byte order without duplicates (binary search).
-    pub(crate) sets: Vec<Box<[Box<str>]>>,
+    /// Nodes in source order; every target is a later node or a terminal.
+    pub(crate) nodes: Vec<Node>,
+    /// The first node to run, or a terminal for a constant selector.
+    pub(crate) entry: u32,
+    /// Label names and string operands, back to back.
+    pub(crate) text: String,
+    /// The members of every `in` set, as ranges of `text`.
+    pub(crate) members: Vec<Text>,
+}
+
+impl Default for Program {
+    /// The program of `all()`: no node, always matches.
+    fn default() -> Self {
+        Program {
+            nodes: Vec::new(),
+            entry: TRUE,
+            text: String::new(),
+            members: Vec::new(),
+        }
+    }
 }
 
 impl Program {
     /// Compiles a syntax tree.
     pub fn compile(expr: &Expr) -> Program {
-        let mut c = Compiler {
-            program: Program::default(),
-            label_ids: HashMap::new(),
-        };
-        c.emit(expr);
-        c.program
+        let mut p = Program::default();
+        p.entry = p.emit(expr, TRUE, FALSE);
+        // Nodes were emitted last first (a node's targets exist before it); put them in
+        // source order, so that evaluation walks forward through memory.
+        p.nodes.reverse();
+        let last = p.nodes.len().saturating_sub(1) as u32;
+        let flip = |t: u32| if t >= FALSE { t } else { last - t };
+        p.entry = flip(p.entry);
+        for node in &mut p.nodes {
+            node.on_true = flip(node.on_true);
+            node.on_false = flip(node.on_false);
+        }
+        p
     }
 
     /// The distinct label names the program reads, in order of first use.
     pub fn label_names(&self) -> impl Iterator<Item = &str> {
-        self.labels.iter().map(|l| &**l)
+        let mut seen = HashSet::new();
+        self.nodes
+            .iter()
+            .map(|n| self.str(n.label))
+            .filter(move |name| seen.insert(*name))
     }
 
-    /// The number of instructions.
+    /// The number of nodes: one per label test.
     pub fn len(&self) -> usize {
-        self.ops.len()
+        self.nodes.len()
     }
 
-    /// Whether the program is empty (never, for a compiled selector).
+    /// Whether the program tests no label at all (a constant selector such as `all()`).
     pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-}
-
-/// Compilation state: the program being built and the id of each label name seen so far
-/// (a hash map, so that a chain of thousands of distinct labels compiles in linear time).
-struct Compiler<'e> {
-    program: Program,
-    label_ids: HashMap<&'e str, u32>,
-}
-
-impl<'e> Compiler<'e> {
-    fn label(&mut self, name: &'e str) -> u32 {
-        let labels = &mut self.program.labels;
-        *self.label_ids.entry(name).or_insert_with(|| {
-            labels.push(name.into());
-            (labels.len() - 1) as u32
-        })
+        self.nodes.is_empty()
     }
 
-    fn emit(&mut self, expr: &'e Expr) {
+    /// The text of a range of the buffer.
+    #[inline]
+    pub(crate) fn str(&self, t: Text) -> &str {
+        self.text
+            .get(t.start as usize..t.end as usize)
+            .unwrap_or("")
+    }
+
+    fn push_text(&mut self, s: &str) -> Text {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Text {
+            start,
+            end: self.text.len() as u32,
+        }
+    }
+
+    fn node(&mut self, label: &str, test: Test, on_true: u32, on_false: u32) -> u32 {
+        let label = self.push_text(label);
+        self.nodes.push(Node {
+            label,
+            test,
+            on_true,
+            on_false,
+        });
+        (self.nodes.len() - 1) as u32
+    }
+
+    /// Emits `expr` so that it continues at `t` when it holds and at `f` when it does not,
+    /// and returns where it starts.
+    fn emit(&mut self, expr: &Expr, t: u32, f: u32) -> u32 {
         match expr {
-            Expr::All { .. } | Expr::Global { .. } => self.program.ops.push(Op::Const(true)),
-            Expr::Has { label, .. } => {
-                let label = self.label(label);
-                self.program.ops.push(Op::Has { label });
-            }
+            Expr::All { .. } | Expr::Global { .. } => t,
+            Expr::Has { label, .. } => self.node(label, Test::Has, t, f),
             Expr::Compare {
                 cmp, label, value, ..
             } => {
-                let label = self.label(label);
-                self.program.strings.push(value.as_str().into());
-                let value = (self.program.strings.len() - 1) as u32;
-                self.program.ops.push(Op::Compare {
-                    cmp: *cmp,
-                    label,
-                    value,
-                });
+                let operand = self.push_text(value);
+                match cmp {
+                    CompareOp::Eq => self.node(label, Test::Eq(operand), t, f),
+                    CompareOp::Ne => self.node(label, Test::Eq(operand), f, t),
+                    _ => self.node(label, Test::Text(*cmp, operand), t, f),
+                }
             }
             Expr::In {
                 label,
@@ -116,45 +173,27 @@ impl<'e> Compiler<'e> {
                 negated,
                 ..
             } => {
-                let label = self.label(label);
-                let mut set: Vec<Box<str>> = values.iter().map(|v| v.as_str().into()).collect();
-                set.sort_unstable();
-                set.dedup();
-                self.program.sets.push(set.into_boxed_slice());
-                let set = (self.program.sets.len() - 1) as u32;
-                self.program.ops.push(Op::In {
-                    label,
-                    set,
-                    negated: *negated,
-                });
-            }
-            Expr::Not { expr, .. } => {
-                self.emit(expr);
-                self.program.ops.push(Op::Not);
-            }
-            Expr::And { exprs, .. } => self.chain(exprs, Op::JumpIfFalse(0)),
-            Expr::Or { exprs, .. } => self.chain(exprs, Op::JumpIfTrue(0)),
-        }
-    }
-
-    /// Operands separated by a conditional jump to the end of the chain.
-    fn chain(&mut self, exprs: &'e [Expr], jump: Op) {
-        let mut patches = Vec::new();
-        for (i, e) in exprs.iter().enumerate() {
-            self.emit(e);
-            if i + 1 < exprs.len() {
-                patches.push(self.program.ops.len());
-                self.program.ops.push(jump);
-            }
-        }
-        let end = self.program.ops.len() as u32;
-        for at in patches {
-            if let Some(op) = self.program.ops.get_mut(at) {
-                *op = match jump {
-                    Op::JumpIfTrue(_) => Op::JumpIfTrue(end),
-                    _ => Op::JumpIfFalse(end),
+                let mut sorted: Vec<&str> = values.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                sorted.dedup();
+                let start = self.members.len() as u32;
+                for v in sorted {
+                    let member = self.push_text(v);
+                    self.members.push(member);
+                }
+                let test = Test::In {
+                    start,
+                    end: self.members.len() as u32,
                 };
+                if *negated {
+                    self.node(label, test, f, t)
+                } else {
+                    self.node(label, test, t, f)
+                }
             }
+            Expr::Not { expr, .. } => self.emit(expr, f, t),
+            Expr::And { exprs, .. } => exprs.iter().rev().fold(t, |next, e| self.emit(e, next, f)),
+            Expr::Or { exprs, .. } => exprs.iter().rev().fold(f, |next, e| self.emit(e, t, next)),
         }
     }
 }

@@ -27,6 +27,8 @@ pub mod compile;
 pub mod error;
 mod explain;
 pub mod id;
+pub mod index;
+pub mod interned;
 pub mod labels;
 pub mod lexer;
 pub mod parser;
@@ -165,7 +167,7 @@ impl Selector {
     ///
     /// ```
     /// let s = selector_core::Selector::parse("a == 'x' && b == 'y'").unwrap();
-    /// assert_eq!(s.program().len(), 3);
+    /// assert_eq!(s.program().len(), 2);
     /// ```
     pub fn program(&self) -> &Program {
         &self.inner.program

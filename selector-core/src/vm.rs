@@ -1,66 +1,144 @@
-//! The evaluator: runs a compiled [`Program`] against a label set, in a loop, without
-//! recursion and without allocating.
+//! The evaluator: walks a compiled [`Program`]'s decision graph on a label set, in a loop,
+//! without recursion and without allocating.
 
-use crate::compile::{Op, Program};
+use crate::ast::CompareOp;
+use crate::compile::{Program, Test, TRUE};
 use crate::labels::LabelLookup;
 
 impl Program {
-    /// Evaluates the program on `labels`.
+    /// Evaluates the program on `labels`: one label lookup per node reached.
     #[inline]
     pub fn run<L: LabelLookup + ?Sized>(&self, labels: &L) -> bool {
-        let mut acc = true;
-        let mut pc = 0usize;
-        while let Some(op) = self.ops.get(pc) {
-            pc += 1;
-            acc = match *op {
-                Op::Const(b) => b,
-                Op::Has { label } => labels.with_label(self.name(label), |v| v.is_some()),
-                Op::Compare { cmp, label, value } => {
-                    let operand = self.strings.get(value as usize).map_or("", |s| &**s);
-                    labels.with_label(self.name(label), |v| cmp.test(v, operand))
-                }
-                Op::In {
-                    label,
-                    set,
-                    negated,
-                } => {
-                    let set = self.sets.get(set as usize).map_or(&[][..], |s| &**s);
-                    labels.with_label(self.name(label), |v| match v {
-                        Some(v) => contains(set, v) != negated,
-                        None => negated,
-                    })
-                }
-                Op::Not => !acc,
-                Op::JumpIfFalse(target) => {
-                    if !acc {
-                        pc = target as usize;
+        let mut at = self.entry;
+        while let Some(node) = self.nodes.get(at as usize) {
+            let holds = labels.with_label(self.str(node.label), |value| {
+                let Some(value) = value else {
+                    return false;
+                };
+                match node.test {
+                    Test::Has => true,
+                    Test::Eq(operand) => bytes_eq(value.as_bytes(), self.str(operand).as_bytes()),
+                    Test::Text(cmp, operand) => compare(cmp, Some(value), self.str(operand)),
+                    Test::In { start, end } => {
+                        let set = self.members.get(start as usize..end as usize);
+                        let set = set.unwrap_or_default();
+                        // A scan for the few members sets usually have; sorted for the rest.
+                        if set.len() <= 8 {
+                            set.iter()
+                                .any(|&m| bytes_eq(self.str(m).as_bytes(), value.as_bytes()))
+                        } else {
+                            set.binary_search_by(|&m| self.str(m).cmp(value)).is_ok()
+                        }
                     }
-                    acc
                 }
-                Op::JumpIfTrue(target) => {
-                    if acc {
-                        pc = target as usize;
-                    }
-                    acc
-                }
-            };
+            });
+            at = if holds { node.on_true } else { node.on_false };
         }
-        acc
-    }
-
-    #[inline]
-    fn name(&self, label: u32) -> &str {
-        self.labels.get(label as usize).map_or("", |l| &**l)
+        at == TRUE
     }
 }
 
-/// Set membership: a linear scan for small sets (cheaper than branching on the midpoint),
-/// binary search otherwise.
+/// [`CompareOp::test`] for the evaluators, with the string tests written for label values.
+///
+/// Label values are short (at most 63 bytes in Kubernetes), where calling `memcmp` or building
+/// the two-way searcher behind `str::contains` costs more than the comparison itself: these
+/// loops reject on the length and the first byte before looking further.
 #[inline]
-fn contains(set: &[Box<str>], value: &str) -> bool {
-    if set.len() <= 8 {
-        set.iter().any(|s| &**s == value)
+pub(crate) fn compare(cmp: CompareOp, value: Option<&str>, operand: &str) -> bool {
+    let Some(value) = value else {
+        return cmp == CompareOp::Ne;
+    };
+    let (v, o) = (value.as_bytes(), operand.as_bytes());
+    match cmp {
+        CompareOp::Eq => bytes_eq(v, o),
+        CompareOp::Ne => !bytes_eq(v, o),
+        CompareOp::StartsWith => v.get(..o.len()).is_some_and(|head| bytes_eq(head, o)),
+        CompareOp::EndsWith => v
+            .len()
+            .checked_sub(o.len())
+            .and_then(|start| v.get(start..))
+            .is_some_and(|tail| bytes_eq(tail, o)),
+        CompareOp::Contains => find(v, o),
+    }
+}
+
+/// Equality of byte strings: lengths, then the first byte, then a plain loop for short
+/// strings (no call into `memcmp`).
+#[inline]
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() || a.first() != b.first() {
+        return false;
+    }
+    if a.len() <= 16 {
+        a.iter().zip(b).all(|(x, y)| x == y)
     } else {
-        set.binary_search_by(|s| (**s).cmp(value)).is_ok()
+        a == b
+    }
+}
+
+/// Substring search: a scan for the first byte of `needle`, checking the rest at each hit.
+/// Linear in practice for label values; long haystacks use a plain window scan.
+#[inline]
+fn find(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if haystack.len() > 256 {
+        return haystack.windows(needle.len()).any(|w| w == needle);
+    }
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    haystack
+        .iter()
+        .take(last_start + 1)
+        .enumerate()
+        .any(|(i, &b)| {
+            b == first
+                && haystack
+                    .get(i + 1..i + needle.len())
+                    .is_some_and(|w| w.iter().zip(rest).all(|(x, y)| x == y))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn compare_agrees_with_the_reference(
+            value in proptest::option::of("[ab]{0,6}|[a-z]{0,300}"),
+            operand in "[ab]{0,4}|[a-z]{0,20}",
+        ) {
+            for cmp in [CompareOp::Eq, CompareOp::Ne, CompareOp::Contains,
+                        CompareOp::StartsWith, CompareOp::EndsWith] {
+                prop_assert_eq!(
+                    compare(cmp, value.as_deref(), &operand),
+                    cmp.test(value.as_deref(), &operand),
+                    "{:?} {:?} {:?}", cmp, value, operand
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn string_tests_on_edges() {
+        let t = |cmp, v: &str, o: &str| compare(cmp, Some(v), o);
+        assert!(t(CompareOp::Contains, "abc", ""));
+        assert!(t(CompareOp::Contains, "abc", "bc"));
+        assert!(!t(CompareOp::Contains, "abc", "abcd"));
+        assert!(t(CompareOp::Contains, "aab", "ab"));
+        assert!(t(CompareOp::StartsWith, "abc", "abc"));
+        assert!(!t(CompareOp::StartsWith, "ab", "abc"));
+        assert!(t(CompareOp::EndsWith, "abc", "c"));
+        assert!(!t(CompareOp::EndsWith, "c", "bc"));
+        assert!(t(CompareOp::Eq, "", ""));
+        assert!(compare(CompareOp::Ne, None, "x"));
+        assert!(!compare(CompareOp::Contains, None, ""));
+        let long = "x".repeat(300) + "needle";
+        assert!(t(CompareOp::Contains, &long, "needle"));
+        assert!(!t(CompareOp::Contains, &long, "needles"));
     }
 }

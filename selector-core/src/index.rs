@@ -1,0 +1,1594 @@
+//! Many selectors against many label sets: [`SelectorIndex`] keeps, for every selector and
+//! every endpoint (a label set) added to it, which ones match, and reports what changes as
+//! selectors and endpoints come, change and go — what Calico's agent does for policies and
+//! workloads, and what a linter or editor needs to answer "what does this select?".
+//!
+//! ```
+//! use selector_core::{index::SelectorIndex, Selector};
+//!
+//! let mut index: SelectorIndex<&str, &str> = SelectorIndex::new();
+//! index.insert_endpoint("pod-1", [("app", "web"), ("env", "prod")]);
+//! index.insert_endpoint("pod-2", [("app", "db"), ("env", "prod")]);
+//! let changes = index.insert_selector("web", Selector::parse("app == 'web'")?);
+//! assert_eq!(changes.started, [("web", "pod-1")]);
+//!
+//! // pod-2 is relabelled: it starts matching.
+//! let changes = index.insert_endpoint("pod-2", [("app", "web")]);
+//! assert_eq!(changes.started, [("web", "pod-2")]);
+//! let mut pods: Vec<_> = index.endpoints_matching(&"web").copied().collect();
+//! pods.sort();
+//! assert_eq!(pods, ["pod-1", "pod-2"]);
+//! assert_eq!(index.selectors_matching(&"pod-1").collect::<Vec<_>>(), [&"web"]);
+//! # Ok::<(), selector_core::ParseError>(())
+//! ```
+//!
+//! # How it avoids evaluating every pair
+//! Each selector's [label restrictions](crate::Selector::label_restrictions) say what any
+//! label set it matches must have. The index files each selector under one of them, its
+//! *key*: a label that must have one of a few values (`app == "web"`, `tier in {...}`: filed
+//! under each `(label, value)`), or else a label that must be present (`has(x)`,
+//! `x contains "y"`: filed under the label). An endpoint then only meets the selectors filed
+//! under its own `(label, value)` pairs and label names, plus the selectors with no
+//! restriction at all, which are *scanned* (evaluated against every endpoint). Selectors whose
+//! restrictions can never be met are filed nowhere and never evaluated. Among several
+//! possible keys the index picks the one that currently has the fewest endpoints.
+//! Candidates are evaluated with [interned](crate::interned) labels, so the test itself
+//! compares integers.
+//!
+//! Results are exact: the same pairs as evaluating every selector on every endpoint (a
+//! property test holds the index to that naive loop after random insert and remove sequences).
+
+use crate::ast::{CompareOp, Expr};
+use crate::interned::{FastHash, InternedSelector, Interner, LabelSet, Symbol};
+use crate::Selector;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::hash::Hash;
+
+/// A set of internal slot numbers, as a sorted vector.
+///
+/// Sets of slot numbers are what the index stores most (the matches of every selector and
+/// every endpoint, the endpoints with each label) and walks most. A sorted `Vec<u32>` is a
+/// quarter the size of a hash set, iterates at memory speed, and finds differences by one
+/// merge; bulk loads append (new slots are the highest), and a removal moves at most the
+/// tail of one vector, a `memmove` that stays cheap well into tens of thousands of entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct SlotSet(Vec<u32>);
+
+impl SlotSet {
+    /// From slots sorted and distinct already.
+    fn from_sorted(slots: Vec<u32>) -> SlotSet {
+        SlotSet(slots)
+    }
+
+    fn insert(&mut self, slot: u32) -> bool {
+        match self.0.last() {
+            None => self.0.push(slot),
+            Some(&last) if last < slot => self.0.push(slot),
+            _ => match self.0.binary_search(&slot) {
+                Ok(_) => return false,
+                Err(at) => self.0.insert(at, slot),
+            },
+        }
+        true
+    }
+
+    fn remove(&mut self, slot: u32) -> bool {
+        match self.0.binary_search(&slot) {
+            Ok(at) => {
+                self.0.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn contains(&self, slot: u32) -> bool {
+        self.0.binary_search(&slot).is_ok()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().copied()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Calls `added` with the slots of `new` not in `self`, `removed` with those of `self`
+    /// not in `new` (one merge of the two sorted vectors).
+    fn diff(&self, new: &SlotSet, mut added: impl FnMut(u32), mut removed: impl FnMut(u32)) {
+        let (mut a, mut b) = (self.0.iter().peekable(), new.0.iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) => {
+                    if x == y {
+                        a.next();
+                        b.next();
+                    } else if x < y {
+                        removed(x);
+                        a.next();
+                    } else {
+                        added(y);
+                        b.next();
+                    }
+                }
+                (Some(&&x), None) => {
+                    removed(x);
+                    a.next();
+                }
+                (None, Some(&&y)) => {
+                    added(y);
+                    b.next();
+                }
+                (None, None) => break,
+            }
+        }
+    }
+}
+
+/// What one call changed: the `(selector id, endpoint id)` pairs that started matching and
+/// those that stopped, each list in no particular order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchChanges<S, E> {
+    /// Pairs that match now and did not before the call.
+    pub started: Vec<(S, E)>,
+    /// Pairs that matched before the call and do not now.
+    pub stopped: Vec<(S, E)>,
+}
+
+impl<S, E> Default for MatchChanges<S, E> {
+    fn default() -> Self {
+        MatchChanges {
+            started: Vec::new(),
+            stopped: Vec::new(),
+        }
+    }
+}
+
+impl<S, E> MatchChanges<S, E> {
+    /// Whether nothing changed.
+    ///
+    /// ```
+    /// let mut index = selector_core::index::SelectorIndex::<u32, u32>::new();
+    /// assert!(index.remove_endpoint(&7).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.started.is_empty() && self.stopped.is_empty()
+    }
+}
+
+/// Where a selector is filed (see the [module documentation](self)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    /// It can never match: never evaluated.
+    Never,
+    /// Every label set it matches satisfies one of these probes (sorted, distinct, not
+    /// empty): only endpoints that do are candidates. When `exact`, every candidate matches
+    /// (the selector says no more than the probes) and nothing is evaluated.
+    Probes { probes: Box<[Probe]>, exact: bool },
+    /// Every label set it does *not* match satisfies one of these probes: endpoints that
+    /// satisfy none match without evaluation, the others are evaluated, or (when `exact`)
+    /// do not match. `env != "qa"` is `Except` `(env, qa)`, exactly.
+    Except { probes: Box<[Probe]>, exact: bool },
+    /// Evaluated against every endpoint. No selector gets this key today (every leaf test
+    /// gives probes for one verdict or the other, and so does every chain of them); it keeps
+    /// the index correct should an operator without probes ever be added.
+    Scan,
+}
+
+/// A test that the index answers from its tables, without evaluating anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Probe {
+    /// The label has this value.
+    Value(Symbol, Symbol),
+    /// The label is present.
+    Name(Symbol),
+    /// The label's value `contains` / `starts with` / `ends with` the string (a symbol).
+    /// Answered by testing each distinct value the label has among the endpoints once, then
+    /// taking the endpoints with the values that pass; on the endpoints' side it is filed
+    /// under the name, and the string test is done on the endpoint's value.
+    Text(Symbol, TextOp, Symbol),
+}
+
+/// The string tests a [`Probe::Text`] can make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum TextOp {
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+impl TextOp {
+    fn of(cmp: CompareOp) -> Option<TextOp> {
+        match cmp {
+            CompareOp::Contains => Some(TextOp::Contains),
+            CompareOp::StartsWith => Some(TextOp::StartsWith),
+            CompareOp::EndsWith => Some(TextOp::EndsWith),
+            CompareOp::Eq | CompareOp::Ne => None,
+        }
+    }
+
+    fn cmp(self) -> CompareOp {
+        match self {
+            TextOp::Contains => CompareOp::Contains,
+            TextOp::StartsWith => CompareOp::StartsWith,
+            TextOp::EndsWith => CompareOp::EndsWith,
+        }
+    }
+}
+
+impl Probe {
+    /// The probe's label.
+    fn name(self) -> Symbol {
+        match self {
+            Probe::Value(n, _) | Probe::Name(n) | Probe::Text(n, _, _) => n,
+        }
+    }
+}
+
+/// Probes of which any label set for which an expression has a given verdict satisfies at
+/// least one, with the number of endpoints they would bring up now; `exact` when satisfying
+/// one also implies that verdict.
+struct Cover {
+    cost: usize,
+    probes: Vec<Probe>,
+    exact: bool,
+}
+
+struct SelectorEntry<S> {
+    id: S,
+    selector: Selector,
+    compiled: InternedSelector,
+    key: Key,
+    matches: SlotSet,
+}
+
+struct EndpointEntry<E> {
+    id: E,
+    labels: LabelSet,
+    matches: SlotSet,
+}
+
+/// Numbered storage with reuse of freed numbers, so slot numbers stay small and dense.
+struct Slots<T> {
+    items: Vec<Option<T>>,
+    free: Vec<u32>,
+}
+
+impl<T> Default for Slots<T> {
+    fn default() -> Self {
+        Slots {
+            items: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    fn insert(&mut self, item: T) -> u32 {
+        if let Some(slot) = self.free.pop() {
+            if let Some(place) = self.items.get_mut(slot as usize) {
+                *place = Some(item);
+                return slot;
+            }
+        }
+        self.items.push(Some(item));
+        (self.items.len() - 1) as u32
+    }
+
+    fn remove(&mut self, slot: u32) -> Option<T> {
+        let item = self.items.get_mut(slot as usize)?.take();
+        if item.is_some() {
+            self.free.push(slot);
+        }
+        item
+    }
+
+    #[inline]
+    fn get(&self, slot: u32) -> Option<&T> {
+        self.items.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    #[inline]
+    fn get_mut(&mut self, slot: u32) -> Option<&mut T> {
+        self.items.get_mut(slot as usize).and_then(Option::as_mut)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((i as u32, t.as_ref()?)))
+    }
+}
+
+/// Selectors and endpoints (label sets), each under an id of the caller's choice, and which
+/// selectors match which endpoints. See the [module documentation](self) for how.
+///
+/// `S` and `E` are the selector and endpoint id types (`String` by default; anything
+/// `Clone + Eq + Hash`, such as `u32`, `&str` or a policy name). Ids are cloned into the
+/// returned [`MatchChanges`].
+///
+/// Every `insert_*` call adds or replaces, every `remove_*` call removes, and each returns the
+/// pairs that started and stopped matching. Strings are interned in the index's own
+/// [`Interner`], which never forgets a string: memory grows with the number of distinct label
+/// names and values ever seen.
+pub struct SelectorIndex<S = String, E = String> {
+    interner: Interner,
+    selector_slots: HashMap<S, u32, FastHash>,
+    endpoint_slots: HashMap<E, u32, FastHash>,
+    selectors: Slots<SelectorEntry<S>>,
+    endpoints: Slots<EndpointEntry<E>>,
+    /// Selectors filed under one of the values they require of a label.
+    selectors_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
+    /// Selectors filed under a label they require.
+    selectors_by_name: HashMap<Symbol, SlotSet, FastHash>,
+    /// Selectors filed as `Key::Scan`.
+    scanned: SlotSet,
+    /// Selectors filed as `Key::Except`, and each under its probes.
+    excepted: SlotSet,
+    excepted_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
+    excepted_by_name: HashMap<Symbol, SlotSet, FastHash>,
+    /// Endpoints by each of their `(label, value)` pairs.
+    endpoints_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
+    /// Endpoints by each of their label names.
+    endpoints_by_name: HashMap<Symbol, SlotSet, FastHash>,
+    /// The distinct values of each label among the endpoints.
+    values_by_name: HashMap<Symbol, Vec<Symbol>, FastHash>,
+    seen_selectors: Seen,
+    marked_selectors: Seen,
+    seen_endpoints: Seen,
+    evaluations: u64,
+}
+
+impl<S, E> Default for SelectorIndex<S, E> {
+    fn default() -> Self {
+        SelectorIndex {
+            interner: Interner::new(),
+            selector_slots: HashMap::default(),
+            endpoint_slots: HashMap::default(),
+            selectors: Slots::default(),
+            endpoints: Slots::default(),
+            selectors_by_value: HashMap::default(),
+            selectors_by_name: HashMap::default(),
+            scanned: SlotSet::default(),
+            excepted: SlotSet::default(),
+            excepted_by_value: HashMap::default(),
+            excepted_by_name: HashMap::default(),
+            endpoints_by_value: HashMap::default(),
+            endpoints_by_name: HashMap::default(),
+            values_by_name: HashMap::default(),
+            seen_selectors: Seen::default(),
+            marked_selectors: Seen::default(),
+            seen_endpoints: Seen::default(),
+            evaluations: 0,
+        }
+    }
+}
+
+impl<S, E> fmt::Debug for SelectorIndex<S, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelectorIndex")
+            .field("selectors", &self.selector_count())
+            .field("endpoints", &self.endpoint_count())
+            .field("strings", &self.interner.len())
+            .finish()
+    }
+}
+
+impl<S, E> SelectorIndex<S, E> {
+    /// An empty index.
+    pub fn new() -> Self {
+        SelectorIndex::default()
+    }
+
+    /// The number of selectors.
+    pub fn selector_count(&self) -> usize {
+        self.selector_slots.len()
+    }
+
+    /// The number of endpoints.
+    pub fn endpoint_count(&self) -> usize {
+        self.endpoint_slots.len()
+    }
+
+    /// The number of selector evaluations the `insert_*` calls have made so far: a measure of
+    /// the work the index saves over evaluating every pair.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<u32, u32>::new();
+    /// index.insert_endpoint(1, [("app", "web")]);
+    /// index.insert_endpoint(2, [("app", "db")]);
+    /// index.insert_selector(1, Selector::parse("app == 'web' && !has(x)").unwrap());
+    /// assert_eq!(index.evaluations(), 1); // only endpoint 1 was a candidate
+    /// index.insert_selector(2, Selector::parse("app == 'db'").unwrap());
+    /// assert_eq!(index.evaluations(), 1); // the probe app=db says it all
+    /// index.insert_selector(3, Selector::parse("has(a) && !has(a)").unwrap());
+    /// assert_eq!(index.evaluations(), 1); // can never match: never evaluated
+    /// ```
+    pub fn evaluations(&self) -> u64 {
+        self.evaluations
+    }
+
+    /// The interner holding the index's label names and values.
+    pub fn interner(&self) -> &Interner {
+        &self.interner
+    }
+
+    /// Where a selector should be filed.
+    ///
+    /// Calico's label restrictions are per label and say nothing about `a == "x" || b == "y"`
+    /// or `env != "qa"`, so the index derives its own *covers* from the tree (see
+    /// [`Self::cover`]): probes that every matching label set satisfies give `Probes`; failing
+    /// that, probes that every non-matching label set satisfies give `Except`; failing both,
+    /// the selector is scanned. A selector whose restrictions are impossible is never filed.
+    fn choose_key(&self, selector: &Selector, symbol: impl Fn(&str) -> Symbol) -> Key {
+        if selector.can_never_match() {
+            return Key::Never;
+        }
+        if let Some(cover) = self.cover(selector.ast(), true, &symbol) {
+            if cover.probes.is_empty() {
+                return Key::Never;
+            }
+            return Key::Probes {
+                probes: cover.probes.into_boxed_slice(),
+                exact: cover.exact,
+            };
+        }
+        match self.cover(selector.ast(), false, &symbol) {
+            Some(cover) => Key::Except {
+                probes: cover.probes.into_boxed_slice(),
+                exact: cover.exact,
+            },
+            None => Key::Scan,
+        }
+    }
+
+    fn probe_cost(&self, probe: Probe) -> usize {
+        // Twice the endpoints it brings up, plus one for a test of presence or text, so that
+        // with no endpoints yet (all counts zero) a pair is preferred.
+        match probe {
+            Probe::Value(n, v) => 2 * self.endpoints_by_value.get(&(n, v)).map_or(0, |s| s.len()),
+            Probe::Name(n) => 2 * self.endpoints_by_name.get(&n).map_or(0, |s| s.len()) + 1,
+            // An estimate, to spare a string test per distinct value: a quarter of the
+            // endpoints with the label.
+            Probe::Text(n, ..) => self.endpoints_by_name.get(&n).map_or(0, |s| s.len()) / 2 + 1,
+        }
+    }
+
+    /// Whether a probe holds on a label set.
+    fn probe_holds(&self, probe: Probe, labels: impl Fn(Symbol) -> Option<Symbol>) -> bool {
+        match probe {
+            Probe::Value(n, v) => labels(n) == Some(v),
+            Probe::Name(n) => labels(n).is_some(),
+            Probe::Text(n, cmp, operand) => {
+                labels(n).is_some_and(|v| self.text_holds(v, cmp, operand))
+            }
+        }
+    }
+
+    fn text_holds(&self, value: Symbol, op: TextOp, operand: Symbol) -> bool {
+        match self.interner.resolve(operand) {
+            Some(operand) => crate::vm::compare(op.cmp(), self.interner.resolve(value), operand),
+            None => false,
+        }
+    }
+
+    /// Probes that every label set on which `expr` is `verdict` satisfies, if there are any.
+    ///
+    /// A leaf that requires a label gives one probe when it must hold (`has`, `contains`,
+    /// `starts with`, `ends with`: the name; `==`: the pair; `in`: one pair per member), and
+    /// `!=` and `not in` give the pairs when they must fail. `!e` swaps the verdict. When
+    /// all operands of a chain must have the verdict (`&&` true, `||` false), the cheapest
+    /// operand's cover will do; when one of them must (`&&` false, `||` true), every operand
+    /// needs a cover and their union is taken. Anything else (a label that may be absent,
+    /// `all()` true) has none. `all()` false has the empty cover: no label set.
+    fn cover(&self, expr: &Expr, verdict: bool, symbol: &impl Fn(&str) -> Symbol) -> Option<Cover> {
+        let (probes, exact) = match (expr, verdict) {
+            (Expr::Not { expr, .. }, _) => return self.cover(expr, !verdict, symbol),
+            (Expr::All { .. } | Expr::Global { .. }, true) => return None,
+            (Expr::All { .. } | Expr::Global { .. }, false) => (Vec::new(), true),
+            (Expr::Has { label, .. }, true) => (vec![Probe::Name(symbol(label))], true),
+            (
+                Expr::Compare {
+                    cmp: cmp @ (CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith),
+                    label,
+                    value,
+                    ..
+                },
+                true,
+            ) => match (symbol(value), TextOp::of(*cmp)) {
+                (operand, Some(op)) if operand != Symbol::UNKNOWN => {
+                    (vec![Probe::Text(symbol(label), op, operand)], true)
+                }
+                _ => (vec![Probe::Name(symbol(label))], false),
+            },
+            (
+                Expr::Compare {
+                    cmp: CompareOp::Eq,
+                    label,
+                    value,
+                    ..
+                },
+                true,
+            )
+            | (
+                Expr::Compare {
+                    cmp: CompareOp::Ne,
+                    label,
+                    value,
+                    ..
+                },
+                false,
+            ) => (vec![Probe::Value(symbol(label), symbol(value))], true),
+            (
+                Expr::In {
+                    label,
+                    values,
+                    negated,
+                    ..
+                },
+                _,
+            ) if *negated != verdict => {
+                let name = symbol(label);
+                let probes = values
+                    .iter()
+                    .map(|v| Probe::Value(name, symbol(v)))
+                    .collect();
+                (probes, true)
+            }
+            (Expr::And { exprs, .. }, true) | (Expr::Or { exprs, .. }, false) => {
+                return exprs
+                    .iter()
+                    .filter_map(|e| self.cover(e, verdict, symbol))
+                    .min_by_key(|c| c.cost)
+                    .map(|c| Cover { exact: false, ..c });
+            }
+            (Expr::And { exprs, .. }, false) | (Expr::Or { exprs, .. }, true) => {
+                let mut probes = Vec::new();
+                let mut exact = true;
+                for e in exprs {
+                    let cover = self.cover(e, verdict, symbol)?;
+                    probes.extend(cover.probes);
+                    exact &= cover.exact;
+                }
+                (probes, exact)
+            }
+            (Expr::Has { .. } | Expr::Compare { .. } | Expr::In { .. }, _) => return None,
+        };
+        let mut probes = probes;
+        probes.sort_unstable();
+        probes.dedup();
+        let cost = probes.iter().map(|&p| self.probe_cost(p)).sum();
+        Some(Cover {
+            cost,
+            probes,
+            exact,
+        })
+    }
+
+    /// Calls `f` with every endpoint satisfying a probe.
+    fn for_each_endpoint_with(&self, probe: Probe, mut f: impl FnMut(u32)) {
+        match probe {
+            Probe::Value(n, v) => {
+                if let Some(set) = self.endpoints_by_value.get(&(n, v)) {
+                    set.iter().for_each(f);
+                }
+            }
+            Probe::Name(n) => {
+                if let Some(set) = self.endpoints_by_name.get(&n) {
+                    set.iter().for_each(f);
+                }
+            }
+            Probe::Text(n, cmp, operand) => {
+                for &v in self.values_by_name.get(&n).into_iter().flatten() {
+                    if self.text_holds(v, cmp, operand) {
+                        if let Some(set) = self.endpoints_by_value.get(&(n, v)) {
+                            set.iter().for_each(&mut f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The endpoint slots a selector filed under `key` matches, sorted; `eval` decides the
+    /// candidates that the key alone does not. `seen` is scratch space.
+    fn matching_endpoints(
+        &self,
+        key: &Key,
+        seen: &mut Seen,
+        mut eval: impl FnMut(&LabelSet) -> bool,
+    ) -> Vec<u32> {
+        let mut out = Vec::new();
+        seen.next();
+        match key {
+            Key::Never => {}
+            Key::Scan => {
+                for (slot, endpoint) in self.endpoints.iter() {
+                    if eval(&endpoint.labels) {
+                        out.push(slot);
+                    }
+                }
+            }
+            Key::Probes { probes, exact } => {
+                for &probe in probes.iter() {
+                    self.for_each_endpoint_with(probe, |slot| {
+                        if !seen.first(slot) {
+                            return;
+                        }
+                        let Some(endpoint) = self.endpoints.get(slot) else {
+                            return;
+                        };
+                        if *exact || eval(&endpoint.labels) {
+                            out.push(slot);
+                        }
+                    });
+                }
+                out.sort_unstable();
+            }
+            Key::Except { probes, exact } => {
+                for &probe in probes.iter() {
+                    self.for_each_endpoint_with(probe, |slot| {
+                        seen.first(slot);
+                    });
+                }
+                for (slot, endpoint) in self.endpoints.iter() {
+                    let matched = if seen.contains(slot) {
+                        !*exact && eval(&endpoint.labels)
+                    } else {
+                        true
+                    };
+                    if matched {
+                        out.push(slot);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The selector slots that match an endpoint, sorted: `labels` are its `(name, value)`
+    /// symbols (`None` for a value never interned, whose text probes cannot then be
+    /// answered from symbols: `text_decidable` is false), `eval` decides the candidates that
+    /// their keys alone do not. `seen` and `marked` are scratch space.
+    fn matching_selectors(
+        &self,
+        labels: impl Iterator<Item = (Symbol, Option<Symbol>)> + Clone,
+        text_decidable: bool,
+        seen: &mut Seen,
+        marked: &mut Seen,
+        mut eval: impl FnMut(&SelectorEntry<S>) -> bool,
+    ) -> Vec<u32> {
+        let mut out = Vec::new();
+        seen.next();
+        marked.next();
+        let lookup = |name: Symbol| {
+            labels
+                .clone()
+                .find(|&(n, _)| n == name)
+                .and_then(|(_, v)| v)
+        };
+        for (name, value) in labels.clone() {
+            if let Some(set) = value.and_then(|v| self.selectors_by_value.get(&(name, v))) {
+                for slot in set.iter() {
+                    if seen.first(slot) {
+                        self.decide(slot, &mut out, &mut eval);
+                    }
+                }
+            }
+            if let Some(set) = self.selectors_by_name.get(&name) {
+                for slot in set.iter() {
+                    if !seen.first(slot) {
+                        continue;
+                    }
+                    // Filed under this name for a presence or text probe: when the key is
+                    // exact and that probe is a text test, the test settles it.
+                    match self.selectors.get(slot).map(|e| &e.key) {
+                        Some(Key::Probes {
+                            probes,
+                            exact: true,
+                        }) if text_decidable
+                            && probes.iter().any(|p| matches!(p, Probe::Text(..))) =>
+                        {
+                            if probes.iter().any(|&p| self.probe_holds(p, lookup)) {
+                                out.push(slot);
+                            }
+                        }
+                        _ => self.decide(slot, &mut out, &mut eval),
+                    }
+                }
+            }
+            let by_value = value.and_then(|v| self.excepted_by_value.get(&(name, v)));
+            let by_name = self.excepted_by_name.get(&name);
+            for slot in by_value.into_iter().chain(by_name).flat_map(SlotSet::iter) {
+                marked.first(slot);
+            }
+        }
+        for slot in self.excepted.iter() {
+            let Some(entry) = self.selectors.get(slot) else {
+                continue;
+            };
+            let Key::Except { probes, exact } = &entry.key else {
+                continue;
+            };
+            let has_text = probes.iter().any(|p| matches!(p, Probe::Text(..)));
+            // `Some(verdict)` when the probes settle it, `None` when it must be evaluated.
+            let settled = if !marked.contains(slot) {
+                Some(true) // no probe's label is there: it matches
+            } else if has_text && !text_decidable {
+                None
+            } else if !has_text || probes.iter().any(|&p| self.probe_holds(p, lookup)) {
+                exact.then_some(false)
+            } else {
+                Some(true)
+            };
+            if settled.unwrap_or_else(|| eval(entry)) {
+                out.push(slot);
+            }
+        }
+        for slot in self.scanned.iter() {
+            self.decide(slot, &mut out, &mut eval);
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Adds selector `slot` to `out` if it matches: without evaluation when its key is exact.
+    #[inline]
+    fn decide(
+        &self,
+        slot: u32,
+        out: &mut Vec<u32>,
+        eval: &mut impl FnMut(&SelectorEntry<S>) -> bool,
+    ) {
+        if let Some(entry) = self.selectors.get(slot) {
+            let matched = match &entry.key {
+                Key::Probes {
+                    probes,
+                    exact: true,
+                } if !probes.iter().any(|p| matches!(p, Probe::Text(..))) => true,
+                _ => eval(entry),
+            };
+            if matched {
+                out.push(slot);
+            }
+        }
+    }
+
+    fn file_selector(&mut self, slot: u32, key: &Key) {
+        match key {
+            Key::Never => {}
+            Key::Scan => {
+                self.scanned.insert(slot);
+            }
+            Key::Probes { probes, .. } => {
+                for probe in probes.iter() {
+                    match *probe {
+                        Probe::Value(n, v) => self.selectors_by_value.entry((n, v)).or_default(),
+                        p => self.selectors_by_name.entry(p.name()).or_default(),
+                    }
+                    .insert(slot);
+                }
+            }
+            Key::Except { probes, .. } => {
+                self.excepted.insert(slot);
+                for probe in probes.iter() {
+                    match *probe {
+                        Probe::Value(n, v) => self.excepted_by_value.entry((n, v)).or_default(),
+                        p => self.excepted_by_name.entry(p.name()).or_default(),
+                    }
+                    .insert(slot);
+                }
+            }
+        }
+    }
+
+    fn unfile_selector(&mut self, slot: u32, key: &Key) {
+        match key {
+            Key::Never => {}
+            Key::Scan => {
+                self.scanned.remove(slot);
+            }
+            Key::Probes { probes, .. } => {
+                for probe in probes.iter() {
+                    match *probe {
+                        Probe::Value(n, v) => {
+                            remove_from(&mut self.selectors_by_value, &(n, v), slot)
+                        }
+                        p => remove_from(&mut self.selectors_by_name, &p.name(), slot),
+                    }
+                }
+            }
+            Key::Except { probes, .. } => {
+                self.excepted.remove(slot);
+                for probe in probes.iter() {
+                    match *probe {
+                        Probe::Value(n, v) => {
+                            remove_from(&mut self.excepted_by_value, &(n, v), slot)
+                        }
+                        p => remove_from(&mut self.excepted_by_name, &p.name(), slot),
+                    }
+                }
+            }
+        }
+    }
+
+    fn file_endpoint(&mut self, slot: u32, labels: &LabelSet) {
+        for (name, value) in labels.iter() {
+            let with_value = self.endpoints_by_value.entry((name, value)).or_default();
+            if with_value.is_empty() {
+                self.values_by_name.entry(name).or_default().push(value);
+            }
+            with_value.insert(slot);
+            self.endpoints_by_name.entry(name).or_default().insert(slot);
+        }
+    }
+
+    fn unfile_endpoint(&mut self, slot: u32, labels: &LabelSet) {
+        for (name, value) in labels.iter() {
+            remove_from(&mut self.endpoints_by_value, &(name, value), slot);
+            remove_from(&mut self.endpoints_by_name, &name, slot);
+            if !self.endpoints_by_value.contains_key(&(name, value)) {
+                if let Some(values) = self.values_by_name.get_mut(&name) {
+                    values.retain(|&v| v != value);
+                    if values.is_empty() {
+                        self.values_by_name.remove(&name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Marks slots during one call without clearing anything between calls: a slot is marked
+/// when its stamp equals the current epoch.
+#[derive(Default)]
+struct Seen {
+    stamps: Vec<u32>,
+    epoch: u32,
+}
+
+impl Seen {
+    /// Starts a new call: nothing is marked.
+    fn next(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamps.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+    }
+
+    /// Marks `slot`; whether it was not marked yet.
+    #[inline]
+    fn first(&mut self, slot: u32) -> bool {
+        let i = slot as usize;
+        if i >= self.stamps.len() {
+            self.stamps.resize(i + 1, 0);
+        }
+        match self.stamps.get_mut(i) {
+            Some(stamp) if *stamp != self.epoch => {
+                *stamp = self.epoch;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `slot` is marked.
+    #[inline]
+    fn contains(&self, slot: u32) -> bool {
+        self.stamps.get(slot as usize) == Some(&self.epoch)
+    }
+}
+
+/// Interns the strings of `contains`, `starts with` and `ends with` (which compiled selectors
+/// keep as text), so that text probes can name them.
+fn intern_text_operands(interner: &mut Interner, expr: &Expr) {
+    match expr {
+        Expr::Compare { value, .. } => {
+            interner.intern(value);
+        }
+        _ => expr
+            .children()
+            .iter()
+            .for_each(|e| intern_text_operands(interner, e)),
+    }
+}
+
+fn remove_from<K: Hash + Eq>(map: &mut HashMap<K, SlotSet, FastHash>, key: &K, slot: u32) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(slot);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
+    /// Adds a selector under `id`, or replaces the one with that id, and returns the pairs
+    /// that started and stopped matching.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<&str, &str>::new();
+    /// index.insert_endpoint("a", [("tier", "db")]);
+    /// index.insert_endpoint("b", [("tier", "web")]);
+    /// let changes = index.insert_selector("p", Selector::parse("tier == 'db'").unwrap());
+    /// assert_eq!((changes.started, changes.stopped), (vec![("p", "a")], vec![]));
+    /// let changes = index.insert_selector("p", Selector::parse("tier == 'web'").unwrap());
+    /// assert_eq!((changes.started, changes.stopped), (vec![("p", "b")], vec![("p", "a")]));
+    /// ```
+    pub fn insert_selector(&mut self, id: S, selector: Selector) -> MatchChanges<S, E> {
+        let compiled = self.interner.compile(&selector);
+        intern_text_operands(&mut self.interner, selector.ast());
+        let key = self.choose_key(&selector, |s| {
+            self.interner.get(s).unwrap_or(Symbol::UNKNOWN)
+        });
+        let mut evaluations = 0;
+        let mut seen = std::mem::take(&mut self.seen_endpoints);
+        let matches = self.matching_endpoints(&key, &mut seen, |labels| {
+            evaluations += 1;
+            compiled.matches(labels, &self.interner)
+        });
+        self.seen_endpoints = seen;
+        self.evaluations += evaluations;
+        let matches = SlotSet::from_sorted(matches);
+
+        let (slot, old) = match self.selector_slots.get(&id).copied() {
+            Some(slot) => {
+                let Some(entry) = self.selectors.get_mut(slot) else {
+                    return MatchChanges::default();
+                };
+                let old_key = std::mem::replace(&mut entry.key, key.clone());
+                entry.selector = selector;
+                entry.compiled = compiled;
+                let old = std::mem::take(&mut entry.matches);
+                self.unfile_selector(slot, &old_key);
+                (slot, old)
+            }
+            None => {
+                let slot = self.selectors.insert(SelectorEntry {
+                    id: id.clone(),
+                    selector,
+                    compiled,
+                    key: key.clone(),
+                    matches: SlotSet::default(),
+                });
+                self.selector_slots.insert(id.clone(), slot);
+                (slot, SlotSet::default())
+            }
+        };
+        self.file_selector(slot, &key);
+        let changes = self.apply_selector_matches(&id, slot, &old, &matches);
+        if let Some(entry) = self.selectors.get_mut(slot) {
+            entry.matches = matches;
+        }
+        changes
+    }
+
+    /// Removes the selector with this id (if any) and returns the pairs that stopped matching.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<&str, &str>::new();
+    /// index.insert_endpoint("a", [("tier", "db")]);
+    /// index.insert_selector("p", Selector::parse("has(tier)").unwrap());
+    /// assert_eq!(index.remove_selector(&"p").stopped, [("p", "a")]);
+    /// assert_eq!(index.selector_count(), 0);
+    /// ```
+    pub fn remove_selector(&mut self, id: &S) -> MatchChanges<S, E> {
+        let Some(slot) = self.selector_slots.remove(id) else {
+            return MatchChanges::default();
+        };
+        let Some(entry) = self.selectors.remove(slot) else {
+            return MatchChanges::default();
+        };
+        self.unfile_selector(slot, &entry.key);
+        self.apply_selector_matches(&entry.id, slot, &entry.matches, &SlotSet::default())
+    }
+
+    /// Records, on the endpoints' side, that selector `slot` went from matching `old` to
+    /// matching `new`, and lists the differences.
+    fn apply_selector_matches(
+        &mut self,
+        id: &S,
+        slot: u32,
+        old: &SlotSet,
+        new: &SlotSet,
+    ) -> MatchChanges<S, E> {
+        let mut changes = MatchChanges::default();
+        let endpoints = &mut self.endpoints;
+        let (mut started, mut stopped) = (Vec::new(), Vec::new());
+        old.diff(new, |e| started.push(e), |e| stopped.push(e));
+        for e in started {
+            if let Some(endpoint) = endpoints.get_mut(e) {
+                endpoint.matches.insert(slot);
+                changes.started.push((id.clone(), endpoint.id.clone()));
+            }
+        }
+        for e in stopped {
+            if let Some(endpoint) = endpoints.get_mut(e) {
+                endpoint.matches.remove(slot);
+                changes.stopped.push((id.clone(), endpoint.id.clone()));
+            }
+        }
+        changes
+    }
+
+    /// Adds an endpoint (a label set, as `(name, value)` pairs: a map, a slice of pairs...)
+    /// under `id`, or replaces the labels of the one with that id, and returns the pairs that
+    /// started and stopped matching. When a name occurs twice the first pair wins.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// use std::collections::HashMap;
+    /// let mut index = SelectorIndex::<String, String>::new();
+    /// index.insert_selector("prod".into(), Selector::parse("env == 'prod'").unwrap());
+    /// let labels = HashMap::from([("env".to_string(), "prod".to_string())]);
+    /// let changes = index.insert_endpoint("pod".into(), &labels);
+    /// assert_eq!(changes.started, [("prod".to_string(), "pod".to_string())]);
+    /// let changes = index.insert_endpoint("pod".into(), [("env", "dev")]);
+    /// assert_eq!(changes.stopped, [("prod".to_string(), "pod".to_string())]);
+    /// ```
+    pub fn insert_endpoint<I, K, V>(&mut self, id: E, labels: I) -> MatchChanges<S, E>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let labels = self.interner.label_set(labels);
+        let mut evaluations = 0;
+        let (mut seen, mut marked) = (
+            std::mem::take(&mut self.seen_selectors),
+            std::mem::take(&mut self.marked_selectors),
+        );
+        let matches = self.matching_selectors(
+            labels.iter().map(|(n, v)| (n, Some(v))),
+            true,
+            &mut seen,
+            &mut marked,
+            |entry| {
+                evaluations += 1;
+                entry.compiled.matches(&labels, &self.interner)
+            },
+        );
+        (self.seen_selectors, self.marked_selectors) = (seen, marked);
+        self.evaluations += evaluations;
+        let matches = SlotSet::from_sorted(matches);
+
+        let (slot, old) = match self.endpoint_slots.get(&id).copied() {
+            Some(slot) => {
+                let Some(entry) = self.endpoints.get_mut(slot) else {
+                    return MatchChanges::default();
+                };
+                let old_labels = std::mem::replace(&mut entry.labels, labels.clone());
+                let old = std::mem::take(&mut entry.matches);
+                self.unfile_endpoint(slot, &old_labels);
+                (slot, old)
+            }
+            None => {
+                let slot = self.endpoints.insert(EndpointEntry {
+                    id: id.clone(),
+                    labels: labels.clone(),
+                    matches: SlotSet::default(),
+                });
+                self.endpoint_slots.insert(id.clone(), slot);
+                (slot, SlotSet::default())
+            }
+        };
+        self.file_endpoint(slot, &labels);
+        let changes = self.apply_endpoint_matches(&id, slot, &old, &matches);
+        if let Some(entry) = self.endpoints.get_mut(slot) {
+            entry.matches = matches;
+        }
+        changes
+    }
+
+    /// Removes the endpoint with this id (if any) and returns the pairs that stopped matching.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<&str, &str>::new();
+    /// index.insert_selector("all", Selector::parse("all()").unwrap());
+    /// index.insert_endpoint("a", [("x", "1")]);
+    /// assert_eq!(index.remove_endpoint(&"a").stopped, [("all", "a")]);
+    /// assert!(index.remove_endpoint(&"a").is_empty());
+    /// ```
+    pub fn remove_endpoint(&mut self, id: &E) -> MatchChanges<S, E> {
+        let Some(slot) = self.endpoint_slots.remove(id) else {
+            return MatchChanges::default();
+        };
+        let Some(entry) = self.endpoints.remove(slot) else {
+            return MatchChanges::default();
+        };
+        self.unfile_endpoint(slot, &entry.labels);
+        self.apply_endpoint_matches(&entry.id, slot, &entry.matches, &SlotSet::default())
+    }
+
+    /// Records, on the selectors' side, that endpoint `slot` went from being matched by `old`
+    /// to being matched by `new`, and lists the differences.
+    fn apply_endpoint_matches(
+        &mut self,
+        id: &E,
+        slot: u32,
+        old: &SlotSet,
+        new: &SlotSet,
+    ) -> MatchChanges<S, E> {
+        let mut changes = MatchChanges::default();
+        let selectors = &mut self.selectors;
+        let (mut started, mut stopped) = (Vec::new(), Vec::new());
+        old.diff(new, |s| started.push(s), |s| stopped.push(s));
+        for s in started {
+            if let Some(selector) = selectors.get_mut(s) {
+                selector.matches.insert(slot);
+                changes.started.push((selector.id.clone(), id.clone()));
+            }
+        }
+        for s in stopped {
+            if let Some(selector) = selectors.get_mut(s) {
+                selector.matches.remove(slot);
+                changes.stopped.push((selector.id.clone(), id.clone()));
+            }
+        }
+        changes
+    }
+
+    /// The ids of the endpoints that the selector with this id matches (none for an unknown
+    /// id), in no particular order.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<&str, &str>::new();
+    /// index.insert_endpoint("a", [("x", "1")]);
+    /// index.insert_selector("s", Selector::parse("x == '1'").unwrap());
+    /// assert_eq!(index.endpoints_matching(&"s").collect::<Vec<_>>(), [&"a"]);
+    /// assert_eq!(index.endpoints_matching(&"nope").count(), 0);
+    /// ```
+    pub fn endpoints_matching<'a>(&'a self, id: &S) -> impl Iterator<Item = &'a E> + 'a {
+        self.selector_slots
+            .get(id)
+            .and_then(|&slot| self.selectors.get(slot))
+            .into_iter()
+            .flat_map(|entry| entry.matches.iter())
+            .filter_map(|e| self.endpoints.get(e).map(|entry| &entry.id))
+    }
+
+    /// The ids of the selectors that match the endpoint with this id (none for an unknown
+    /// id), in no particular order.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<&str, &str>::new();
+    /// index.insert_endpoint("a", [("x", "1")]);
+    /// index.insert_selector("s", Selector::parse("x == '1'").unwrap());
+    /// assert_eq!(index.selectors_matching(&"a").collect::<Vec<_>>(), [&"s"]);
+    /// ```
+    pub fn selectors_matching<'a>(&'a self, id: &E) -> impl Iterator<Item = &'a S> + 'a {
+        self.endpoint_slots
+            .get(id)
+            .and_then(|&slot| self.endpoints.get(slot))
+            .into_iter()
+            .flat_map(|entry| entry.matches.iter())
+            .filter_map(|s| self.selectors.get(s).map(|entry| &entry.id))
+    }
+
+    /// Whether the selector with this id matches the endpoint with that id.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<u8, u8>::new();
+    /// index.insert_endpoint(1, [("x", "1")]);
+    /// index.insert_selector(7, Selector::parse("has(x)").unwrap());
+    /// assert!(index.is_match(&7, &1));
+    /// assert!(!index.is_match(&7, &2));
+    /// ```
+    pub fn is_match(&self, selector: &S, endpoint: &E) -> bool {
+        match (
+            self.selector_slots.get(selector),
+            self.endpoint_slots.get(endpoint),
+        ) {
+            (Some(&s), Some(&e)) => self
+                .selectors
+                .get(s)
+                .is_some_and(|entry| entry.matches.contains(e)),
+            _ => false,
+        }
+    }
+
+    /// The selector stored under this id.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<u8, u8>::new();
+    /// index.insert_selector(1, Selector::parse("has(x)").unwrap());
+    /// assert_eq!(index.selector(&1).map(|s| s.canonical()), Some("has(x)"));
+    /// ```
+    pub fn selector(&self, id: &S) -> Option<&Selector> {
+        let slot = *self.selector_slots.get(id)?;
+        self.selectors.get(slot).map(|entry| &entry.selector)
+    }
+
+    /// The labels of the endpoint stored under this id, as `(name, value)` pairs.
+    ///
+    /// ```
+    /// use selector_core::index::SelectorIndex;
+    /// let mut index = SelectorIndex::<u8, u8>::new();
+    /// index.insert_endpoint(1, [("x", "1")]);
+    /// assert_eq!(index.endpoint_labels(&1), Some(vec![("x", "1")]));
+    /// ```
+    pub fn endpoint_labels(&self, id: &E) -> Option<Vec<(&str, &str)>> {
+        let slot = *self.endpoint_slots.get(id)?;
+        let entry = self.endpoints.get(slot)?;
+        Some(
+            entry
+                .labels
+                .iter()
+                .filter_map(|(n, v)| Some((self.interner.resolve(n)?, self.interner.resolve(v)?)))
+                .collect(),
+        )
+    }
+
+    /// The ids of all selectors, in no particular order.
+    pub fn selector_ids(&self) -> impl Iterator<Item = &S> {
+        self.selector_slots.keys()
+    }
+
+    /// The ids of all endpoints, in no particular order.
+    pub fn endpoint_ids(&self) -> impl Iterator<Item = &E> {
+        self.endpoint_slots.keys()
+    }
+
+    /// The ids of the stored selectors that match a label set that is not stored (nothing
+    /// changes), in no particular order. Uses the same candidate lookup as the stored
+    /// endpoints do.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<&str, &str>::new();
+    /// index.insert_selector("web", Selector::parse("app == 'web'").unwrap());
+    /// index.insert_selector("db", Selector::parse("app == 'db'").unwrap());
+    /// assert_eq!(index.selectors_matching_labels([("app", "web")]), [&"web"]);
+    /// assert!(index.selectors_matching_labels([("app", "cache")]).is_empty());
+    /// ```
+    pub fn selectors_matching_labels<I, K, V>(&self, labels: I) -> Vec<&S>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let pairs: Vec<(K, V)> = labels.into_iter().collect();
+        let mut names = HashSet::<&str, FastHash>::default();
+        let symbols: Vec<(Symbol, Option<Symbol>)> = pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                // The first pair of a name is the one that counts; a name never interned is
+                // read by no selector.
+                if !names.insert(k.as_ref()) {
+                    return None;
+                }
+                Some((
+                    self.interner.get(k.as_ref())?,
+                    self.interner.get(v.as_ref()),
+                ))
+            })
+            .collect();
+        let matches = self.matching_selectors(
+            symbols.iter().copied(),
+            symbols.iter().all(|(_, v)| v.is_some()),
+            &mut Seen::default(),
+            &mut Seen::default(),
+            |entry| entry.selector.matches(pairs.as_slice()),
+        );
+        matches
+            .into_iter()
+            .filter_map(|slot| self.selectors.get(slot).map(|entry| &entry.id))
+            .collect()
+    }
+
+    /// The ids of the stored endpoints that a selector which is not stored would match
+    /// (nothing changes), in no particular order.
+    ///
+    /// ```
+    /// use selector_core::{index::SelectorIndex, Selector};
+    /// let mut index = SelectorIndex::<&str, &str>::new();
+    /// index.insert_endpoint("a", [("app", "web")]);
+    /// index.insert_endpoint("b", [("app", "db")]);
+    /// let s = Selector::parse("app in {'web', 'cache'}").unwrap();
+    /// assert_eq!(index.endpoints_matching_selector(&s), [&"a"]);
+    /// ```
+    pub fn endpoints_matching_selector(&self, selector: &Selector) -> Vec<&E> {
+        // Frozen compilation is exact here: every stored endpoint was interned already.
+        let compiled = self.interner.compile_frozen(selector);
+        let key = self.choose_key(selector, |s| {
+            self.interner.get(s).unwrap_or(Symbol::UNKNOWN)
+        });
+        let matches = self.matching_endpoints(&key, &mut Seen::default(), |labels| {
+            compiled.matches(labels, &self.interner)
+        });
+        matches
+            .into_iter()
+            .filter_map(|slot| self.endpoints.get(slot).map(|entry| &entry.id))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    type Pairs = Vec<(String, String)>;
+
+    fn parse(s: &str) -> Selector {
+        Selector::parse(s).unwrap()
+    }
+
+    #[test]
+    fn selectors_that_can_never_match_are_never_evaluated() {
+        let mut index = SelectorIndex::<u8, u8>::new();
+        for e in 0..10 {
+            index.insert_endpoint(e, [("a", "x"), ("b", "y")]);
+        }
+        for (s, text) in ["has(a) && !has(a)", "a in {}", "a == 'x' && a == 'y'"]
+            .into_iter()
+            .enumerate()
+        {
+            assert!(index.insert_selector(s as u8, parse(text)).is_empty());
+        }
+        assert_eq!(index.evaluations(), 0);
+        index.insert_endpoint(11, [("a", "y")]);
+        assert_eq!(index.evaluations(), 0);
+    }
+
+    #[test]
+    fn exact_keys_need_no_evaluation() {
+        let mut index = SelectorIndex::<u8, u8>::new();
+        for (e, env) in ["qa", "prod", "dev"].into_iter().enumerate() {
+            index.insert_endpoint(e as u8, [("env", env), ("app", "web-1")]);
+        }
+        index.insert_endpoint(3, [("app", "db")]);
+        let cases = [
+            ("env != 'qa'", 3),
+            ("env not in {'qa', 'dev'}", 2),
+            ("env == 'prod' || env == 'dev'", 2),
+            ("app starts with 'web'", 3),
+            ("!(app contains 'b')", 0),
+            ("all()", 4),
+        ];
+        for (s, (text, expected)) in cases.into_iter().enumerate() {
+            let changes = index.insert_selector(s as u8, parse(text));
+            assert_eq!(changes.started.len(), expected, "{text}");
+        }
+        assert_eq!(index.evaluations(), 0);
+    }
+
+    #[test]
+    fn candidates_only_are_evaluated() {
+        let mut index = SelectorIndex::<u8, u8>::new();
+        for e in 0..10 {
+            index.insert_endpoint(e, [("tier", if e < 2 { "db" } else { "web" })]);
+        }
+        index.insert_selector(0, parse("tier == 'db' && !has(x)"));
+        assert_eq!(index.evaluations(), 2);
+        assert_eq!(index.endpoints_matching(&0).count(), 2);
+        // Every endpoint it does not match has tier=db: only those two are evaluated.
+        index.insert_selector(1, parse("tier != 'db' || x contains 'q'"));
+        assert_eq!(index.evaluations(), 4);
+        assert_eq!(index.endpoints_matching(&1).count(), 8);
+        // Every endpoint it does not match has label y: none has, all match unevaluated.
+        index.insert_selector(2, parse("(has(x) || !has(y)) || (!has(z) && has(w))"));
+        assert_eq!(index.evaluations(), 4);
+        assert_eq!(index.endpoints_matching(&2).count(), 10);
+    }
+
+    #[test]
+    fn replacing_and_removing_report_changes() {
+        let mut index = SelectorIndex::<&str, &str>::new();
+        index.insert_endpoint("e", [("a", "1")]);
+        index.insert_selector("s", parse("a == '1'"));
+        let c = index.insert_endpoint("e", [("a", "1"), ("b", "2")]);
+        assert!(c.is_empty());
+        let c = index.insert_selector("s", parse("b == '2'"));
+        assert!(c.is_empty());
+        let c = index.insert_endpoint("e", [("a", "1")]);
+        assert_eq!(c.stopped, [("s", "e")]);
+        assert!(index.remove_selector(&"s").is_empty());
+        assert_eq!(index.selector_count(), 0);
+        assert!(index.remove_endpoint(&"e").is_empty());
+        assert_eq!(index.endpoint_count(), 0);
+        assert!(index.endpoints_by_value.is_empty() && index.values_by_name.is_empty());
+    }
+
+    fn label_name() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["a", "b", "c"]).prop_map(str::to_owned)
+    }
+
+    fn label_value() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["", "x", "y", "xy", "yx"]).prop_map(str::to_owned)
+    }
+
+    fn selector_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            label_name().prop_map(|n| format!("has({n})")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} == '{v}'")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} != '{v}'")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} contains '{v}'")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} starts with '{v}'")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} ends with '{v}'")),
+            (
+                label_name(),
+                prop::collection::vec(label_value(), 0..3),
+                any::<bool>()
+            )
+                .prop_map(|(n, vs, neg)| {
+                    let set: Vec<String> = vs.iter().map(|v| format!("'{v}'")).collect();
+                    let op = if neg { "not in" } else { "in" };
+                    format!("{n} {op} {{{}}}", set.join(", "))
+                }),
+            Just("all()".to_owned()),
+        ];
+        leaf.prop_recursive(3, 16, 3, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|e| format!("!({e})")),
+                prop::collection::vec(inner.clone(), 2..4)
+                    .prop_map(|es| format!("({})", es.join(" && "))),
+                prop::collection::vec(inner, 2..4).prop_map(|es| format!("({})", es.join(" || "))),
+            ]
+        })
+    }
+
+    fn labels() -> impl Strategy<Value = Pairs> {
+        prop::collection::vec((label_name(), label_value()), 0..4)
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Selector(u8, String),
+        RemoveSelector(u8),
+        Endpoint(u8, Pairs),
+        RemoveEndpoint(u8),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            3 => (0..6u8, selector_text()).prop_map(|(i, s)| Step::Selector(i, s)),
+            1 => (0..6u8).prop_map(Step::RemoveSelector),
+            3 => (0..6u8, labels()).prop_map(|(i, l)| Step::Endpoint(i, l)),
+            1 => (0..6u8).prop_map(Step::RemoveEndpoint),
+        ]
+    }
+
+    /// The naive loop: every selector on every endpoint.
+    fn naive(
+        selectors: &BTreeMap<u8, Selector>,
+        endpoints: &BTreeMap<u8, Pairs>,
+    ) -> BTreeSet<(u8, u8)> {
+        let mut out = BTreeSet::new();
+        for (s, selector) in selectors {
+            for (e, labels) in endpoints {
+                if selector.matches(labels.as_slice()) {
+                    out.insert((*s, *e));
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn the_index_agrees_with_the_naive_loop(steps in prop::collection::vec(step(), 1..40)) {
+            let mut index = SelectorIndex::<u8, u8>::new();
+            let mut selectors = BTreeMap::new();
+            let mut endpoints = BTreeMap::new();
+            let mut before = BTreeSet::new();
+            for step in steps {
+                let changes = match step {
+                    Step::Selector(id, text) => {
+                        let s = parse(&text);
+                        selectors.insert(id, s.clone());
+                        index.insert_selector(id, s)
+                    }
+                    Step::RemoveSelector(id) => {
+                        selectors.remove(&id);
+                        index.remove_selector(&id)
+                    }
+                    Step::Endpoint(id, labels) => {
+                        let changes = index.insert_endpoint(id, labels.iter().map(|(k, v)| (k, v)));
+                        endpoints.insert(id, labels);
+                        changes
+                    }
+                    Step::RemoveEndpoint(id) => {
+                        endpoints.remove(&id);
+                        index.remove_endpoint(&id)
+                    }
+                };
+                let after = naive(&selectors, &endpoints);
+                let started: BTreeSet<_> = changes.started.iter().copied().collect();
+                let stopped: BTreeSet<_> = changes.stopped.iter().copied().collect();
+                prop_assert_eq!(started.len(), changes.started.len());
+                prop_assert_eq!(stopped.len(), changes.stopped.len());
+                prop_assert_eq!(&started, &after.difference(&before).copied().collect());
+                prop_assert_eq!(&stopped, &before.difference(&after).copied().collect());
+
+                for s in selectors.keys() {
+                    let got: BTreeSet<u8> = index.endpoints_matching(s).copied().collect();
+                    let want: BTreeSet<u8> =
+                        after.iter().filter(|p| p.0 == *s).map(|p| p.1).collect();
+                    prop_assert_eq!(&got, &want);
+                    let fresh: BTreeSet<u8> = index
+                        .endpoints_matching_selector(&selectors[s])
+                        .into_iter()
+                        .copied()
+                        .collect();
+                    prop_assert_eq!(&fresh, &want);
+                }
+                for (e, labels) in &endpoints {
+                    let got: BTreeSet<u8> = index.selectors_matching(e).copied().collect();
+                    let want: BTreeSet<u8> =
+                        after.iter().filter(|p| p.1 == *e).map(|p| p.0).collect();
+                    prop_assert_eq!(&got, &want);
+                    let fresh: BTreeSet<u8> = index
+                        .selectors_matching_labels(labels.iter().map(|(k, v)| (k, v)))
+                        .into_iter()
+                        .copied()
+                        .collect();
+                    prop_assert_eq!(&fresh, &want);
+                    for s in selectors.keys() {
+                        prop_assert_eq!(index.is_match(s, e), after.contains(&(*s, *e)));
+                    }
+                }
+                prop_assert_eq!(index.selector_count(), selectors.len());
+                prop_assert_eq!(index.endpoint_count(), endpoints.len());
+                before = after;
+            }
+        }
+
+        #[test]
+        fn queries_with_unseen_strings_agree_with_the_naive_loop(
+            stored in prop::collection::vec(selector_text(), 0..6),
+            text in selector_text(),
+            endpoint_labels in prop::collection::vec(labels(), 0..6),
+            query in prop::collection::vec(
+                (prop::sample::select(vec!["a", "b", "z"]), prop::sample::select(vec!["x", "new", "xnew"])),
+                0..4,
+            ),
+        ) {
+            let mut index = SelectorIndex::<usize, usize>::new();
+            for (i, labels) in endpoint_labels.iter().enumerate() {
+                index.insert_endpoint(i, labels.iter().map(|(k, v)| (k, v)));
+            }
+            for (i, s) in stored.iter().enumerate() {
+                index.insert_selector(i, parse(s));
+            }
+            let s = parse(&text);
+            let mut got: Vec<usize> = index.endpoints_matching_selector(&s).into_iter().copied().collect();
+            got.sort_unstable();
+            let want: Vec<usize> = endpoint_labels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| s.matches(l.as_slice()))
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(got, want);
+            let mut got: Vec<usize> = index.selectors_matching_labels(query.iter().copied()).into_iter().copied().collect();
+            got.sort_unstable();
+            let want: Vec<usize> = stored
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| parse(t).matches(query.as_slice()))
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}

@@ -1,0 +1,650 @@
+//! Interned labels: the fast label form for evaluating many selectors against many label sets.
+//!
+//! An [`Interner`] gives every distinct label name and value a [`Symbol`] (a `u32`), storing
+//! each distinct string once. A [`LabelSet`] is a small sorted array of `(name, value)` symbol
+//! pairs, and an [`InternedSelector`] is a selector compiled against the same interner: its
+//! label names, `==`/`!=` operands and set members are symbols resolved once, at compile time.
+//! Evaluation then compares integers; only `contains`, `starts with` and `ends with` look at
+//! the text of a value. Nothing on the evaluation path allocates.
+//!
+//! ```
+//! use selector_core::{interned::Interner, Selector};
+//!
+//! let mut interner = Interner::new();
+//! let labels = interner.label_set([("app", "web"), ("env", "prod")]);
+//! let selector = Selector::parse("app in {'web', 'api'} && env starts with 'pr'")?;
+//! let compiled = interner.compile(&selector);
+//! assert!(compiled.matches(&labels, &interner));
+//! // The same verdict as the selector itself on an ordinary map of the labels:
+//! assert!(selector.matches(&interner.view(&labels)));
+//! # Ok::<(), selector_core::ParseError>(())
+//! ```
+//!
+//! Symbols, label sets and compiled selectors belong to the interner that made them: using
+//! them with another interner gives meaningless (but never panicking) results.
+
+use crate::ast::CompareOp;
+use crate::compile::{Program, Test, TRUE};
+use crate::labels::Labels;
+use crate::Selector;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+/// An interned string: an index into its [`Interner`]. Two symbols of one interner are equal
+/// exactly when their strings are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol(u32);
+
+impl Symbol {
+    /// The symbol that no interned string has: what [`Interner::compile_frozen`] uses for
+    /// strings the interner has never seen, so that they match nothing.
+    pub const UNKNOWN: Symbol = Symbol(u32::MAX);
+
+    /// The symbol's index (0 for the first string interned, then 1, 2, ...).
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// assert_eq!(interner.intern("a").index(), 0);
+    /// assert_eq!(interner.intern("b").index(), 1);
+    /// assert_eq!(interner.intern("a").index(), 0);
+    /// ```
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Stores every distinct string once and hands out [`Symbol`]s for them.
+///
+/// Each distinct string is one allocation (an `Arc<str>` shared by the lookup table and the
+/// symbol table). Strings are never forgotten: an interner grows with the number of distinct
+/// strings it has seen. It can hold `u32::MAX - 1` strings; memory runs out long before that,
+/// and any string past the limit would get [`Symbol::UNKNOWN`].
+#[derive(Default, Clone)]
+pub struct Interner {
+    ids: HashMap<Arc<str>, Symbol, FastHash>,
+    strings: Vec<Arc<str>>,
+}
+
+impl fmt::Debug for Interner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Interner")
+            .field("strings", &self.strings.len())
+            .finish()
+    }
+}
+
+impl Interner {
+    /// An empty interner.
+    pub fn new() -> Interner {
+        Interner::default()
+    }
+
+    /// The symbol of `s`, interning it on first sight.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let a = interner.intern("app");
+    /// assert_eq!(interner.intern("app"), a);
+    /// assert_eq!(interner.resolve(a), Some("app"));
+    /// ```
+    pub fn intern(&mut self, s: &str) -> Symbol {
+        if let Some(&sym) = self.ids.get(s) {
+            return sym;
+        }
+        let Ok(index) = u32::try_from(self.strings.len()) else {
+            return Symbol::UNKNOWN;
+        };
+        let sym = Symbol(index);
+        if sym == Symbol::UNKNOWN {
+            return sym;
+        }
+        let text: Arc<str> = Arc::from(s);
+        self.strings.push(Arc::clone(&text));
+        self.ids.insert(text, sym);
+        sym
+    }
+
+    /// The symbol of `s` if it has been interned.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let a = interner.intern("app");
+    /// assert_eq!(interner.get("app"), Some(a));
+    /// assert_eq!(interner.get("tier"), None);
+    /// ```
+    #[inline]
+    pub fn get(&self, s: &str) -> Option<Symbol> {
+        self.ids.get(s).copied()
+    }
+
+    /// The string of a symbol (`None` for [`Symbol::UNKNOWN`] or a symbol of another interner).
+    #[inline]
+    pub fn resolve(&self, sym: Symbol) -> Option<&str> {
+        self.strings.get(sym.index()).map(|s| &**s)
+    }
+
+    /// The number of distinct strings interned.
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Whether nothing has been interned yet.
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+
+    /// Interns a label set given as `(name, value)` pairs (a map, a slice of pairs, ...).
+    /// When a name occurs more than once the first pair wins, as for [`Labels`] on slices.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let map = HashMap::from([("app".to_string(), "web".to_string())]);
+    /// let labels = interner.label_set(&map);
+    /// assert_eq!(labels.len(), 1);
+    /// let app = interner.get("app").unwrap();
+    /// assert_eq!(labels.get(app).and_then(|v| interner.resolve(v)), Some("web"));
+    /// ```
+    pub fn label_set<I, K, V>(&mut self, labels: I) -> LabelSet
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut entries: Vec<(Symbol, Symbol)> = labels
+            .into_iter()
+            .map(|(k, v)| (self.intern(k.as_ref()), self.intern(v.as_ref())))
+            .collect();
+        // A stable sort keeps the first of equal names in front; dedup keeps the first.
+        entries.sort_by_key(|&(name, _)| name);
+        entries.dedup_by_key(|&mut (name, _)| name);
+        LabelSet::from_sorted(&entries)
+    }
+
+    /// Compiles `selector` against this interner, interning its label names and operands.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let s = selector_core::Selector::parse("tier == 'db'").unwrap();
+    /// let compiled = interner.compile(&s);
+    /// let db = interner.label_set([("tier", "db")]);
+    /// assert!(compiled.matches(&db, &interner));
+    /// ```
+    pub fn compile(&mut self, selector: &Selector) -> InternedSelector {
+        InternedSelector::new(selector.program(), |s| self.intern(s))
+    }
+
+    /// Compiles `selector` without adding strings: names and operands this interner has never
+    /// seen become [`Symbol::UNKNOWN`], which no label set holds. The result is exact for the
+    /// label sets interned *before* the call (a name it has never seen is absent from all of
+    /// them; a value it has never seen equals none of theirs).
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let labels = interner.label_set([("app", "web")]);
+    /// let s = selector_core::Selector::parse("app != 'api' && !has(tier)").unwrap();
+    /// assert!(interner.compile_frozen(&s).matches(&labels, &interner));
+    /// assert_eq!(interner.len(), 2);
+    /// ```
+    pub fn compile_frozen(&self, selector: &Selector) -> InternedSelector {
+        InternedSelector::new(selector.program(), |s| {
+            self.get(s).unwrap_or(Symbol::UNKNOWN)
+        })
+    }
+
+    /// A [`Labels`] view of an interned label set, so that it also works with
+    /// [`Selector::matches`] and everything else that takes labels.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let labels = interner.label_set([("app", "web")]);
+    /// let s = selector_core::Selector::parse("app == 'web'").unwrap();
+    /// assert!(s.matches(&interner.view(&labels)));
+    /// ```
+    pub fn view<'a>(&'a self, labels: &'a LabelSet) -> InternedLabels<'a> {
+        InternedLabels {
+            labels,
+            interner: self,
+        }
+    }
+}
+
+/// A label set in interned form: `(name, value)` symbol pairs sorted by name, names unique.
+///
+/// One allocation per label set: the sorted names, padded with [`Symbol::UNKNOWN`] to a
+/// multiple of four, then the values in the same order. Names sit side by side so that a
+/// lookup reads one or two cache lines of integers, in whole groups of four.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct LabelSet {
+    symbols: Box<[Symbol]>,
+    len: u32,
+}
+
+impl LabelSet {
+    fn from_sorted(entries: &[(Symbol, Symbol)]) -> LabelSet {
+        let padded = entries.len().next_multiple_of(4);
+        let names = entries.iter().map(|&(n, _)| n);
+        let padding = std::iter::repeat(Symbol::UNKNOWN).take(padded - entries.len());
+        let values = entries.iter().map(|&(_, v)| v);
+        LabelSet {
+            symbols: names.chain(padding).chain(values).collect(),
+            len: entries.len() as u32,
+        }
+    }
+
+    /// The padded names and the values.
+    #[inline]
+    fn halves(&self) -> (&[Symbol], &[Symbol]) {
+        let padded = (self.len as usize).next_multiple_of(4);
+        self.symbols
+            .split_at_checked(padded)
+            .unwrap_or((&self.symbols, &[]))
+    }
+
+    /// The value of label `name`, or `None` when absent.
+    ///
+    /// The position of `name` among the sorted names is the number of names smaller than it.
+    /// For the dozen labels a pod has, that count is a branch-free loop over groups of four
+    /// (padding never counts: it is the largest symbol) which the compiler turns into a few
+    /// vector compares, cheaper than the mispredicted branches of a search. Beyond 32 labels
+    /// it is a binary search.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let labels = interner.label_set([("a", "1"), ("b", "2")]);
+    /// let b = interner.get("b").unwrap();
+    /// assert_eq!(labels.get(b), interner.get("2"));
+    /// assert_eq!(labels.get(interner.get("1").unwrap()), None);
+    /// ```
+    #[inline]
+    pub fn get(&self, name: Symbol) -> Option<Symbol> {
+        let (names, values) = self.halves();
+        let at = if names.len() <= 32 {
+            let mut count = 0u32;
+            for group in names.chunks_exact(4) {
+                for &n in group {
+                    count += u32::from(n < name);
+                }
+            }
+            count as usize
+        } else {
+            names.partition_point(|&n| n < name)
+        };
+        match names.get(at) {
+            Some(&n) if n == name => values.get(at).copied(),
+            _ => None,
+        }
+    }
+
+    /// The `(name, value)` pairs, sorted by name symbol.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let labels = interner.label_set([("b", "2"), ("a", "1")]);
+    /// let text: Vec<_> = labels.iter()
+    ///     .map(|(n, v)| (interner.resolve(n).unwrap(), interner.resolve(v).unwrap()))
+    ///     .collect();
+    /// assert_eq!(text, [("b", "2"), ("a", "1")]); // symbol order: "b" was interned first
+    /// ```
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (Symbol, Symbol)> + Clone + '_ {
+        let (names, values) = self.halves();
+        names.iter().copied().zip(values.iter().copied())
+    }
+
+    /// The number of labels.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether there are no labels.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// An interned label set seen through its interner as ordinary [`Labels`] (made by
+/// [`Interner::view`]). Each lookup hashes the name once to find its symbol.
+#[derive(Debug, Clone, Copy)]
+pub struct InternedLabels<'a> {
+    labels: &'a LabelSet,
+    interner: &'a Interner,
+}
+
+impl Labels for InternedLabels<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        let name = self.interner.get(name)?;
+        let value = self.labels.get(name)?;
+        self.interner.resolve(value)
+    }
+}
+
+/// What a node of an [`InternedSelector`] tests about its label's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ITest {
+    Has,
+    /// `==` (and `!=`, with the targets swapped): one integer comparison.
+    Eq(Symbol),
+    /// `in` (and `not in`): the set is `symbols[start..end]`, sorted.
+    In {
+        start: u32,
+        end: u32,
+    },
+    /// `contains`, `starts with`, `ends with`: the operand is `text[start..end]`; the value's
+    /// text is fetched from the interner.
+    Text {
+        cmp: CompareOp,
+        start: u32,
+        end: u32,
+    },
+}
+
+/// A node of the decision graph (see [`crate::compile`]) with symbols for strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct INode {
+    name: Symbol,
+    test: ITest,
+    on_true: u32,
+    on_false: u32,
+}
+
+/// A selector compiled against an [`Interner`] (made by [`Interner::compile`]).
+///
+/// The same decision graph as [`Program`], with label names, `==`/`!=` operands and `in`
+/// sets turned into symbols once, at compile time: evaluating it on a [`LabelSet`] is, per
+/// node reached, one lookup of an integer among integers and one integer comparison (or a
+/// scan of a few sorted integers for a set). Only `contains`, `starts with` and `ends with`
+/// fetch the value's text from the interner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternedSelector {
+    nodes: Box<[INode]>,
+    entry: u32,
+    symbols: Box<[Symbol]>,
+    text: Box<str>,
+}
+
+impl InternedSelector {
+    fn new(program: &Program, mut intern: impl FnMut(&str) -> Symbol) -> InternedSelector {
+        let mut symbols = Vec::new();
+        let mut text = String::new();
+        let nodes = program
+            .nodes
+            .iter()
+            .map(|node| {
+                let test = match node.test {
+                    Test::Has => ITest::Has,
+                    Test::Eq(operand) => ITest::Eq(intern(program.str(operand))),
+                    Test::In { start, end } => {
+                        let first = symbols.len() as u32;
+                        let members = program.members.get(start as usize..end as usize);
+                        let mut set: Vec<Symbol> = members
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|&m| intern(program.str(m)))
+                            .collect();
+                        set.sort_unstable();
+                        set.dedup();
+                        symbols.extend(set);
+                        ITest::In {
+                            start: first,
+                            end: symbols.len() as u32,
+                        }
+                    }
+                    Test::Text(cmp, operand) => {
+                        let start = text.len() as u32;
+                        text.push_str(program.str(operand));
+                        ITest::Text {
+                            cmp,
+                            start,
+                            end: text.len() as u32,
+                        }
+                    }
+                };
+                INode {
+                    name: intern(program.str(node.label)),
+                    test,
+                    on_true: node.on_true,
+                    on_false: node.on_false,
+                }
+            })
+            .collect();
+        InternedSelector {
+            nodes,
+            entry: program.entry,
+            symbols: symbols.into_boxed_slice(),
+            text: text.into_boxed_str(),
+        }
+    }
+
+    /// Whether the selector matches `labels`; `interner` must be the one both were made with.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let s = interner.compile(&selector_core::Selector::parse("a ends with 'x'").unwrap());
+    /// let yes = interner.label_set([("a", "box")]);
+    /// let no = interner.label_set([("b", "box")]);
+    /// assert!(s.matches(&yes, &interner));
+    /// assert!(!s.matches(&no, &interner));
+    /// ```
+    #[inline]
+    pub fn matches(&self, labels: &LabelSet, interner: &Interner) -> bool {
+        let mut at = self.entry;
+        while let Some(node) = self.nodes.get(at as usize) {
+            let holds = match labels.get(node.name) {
+                None => false,
+                Some(value) => match node.test {
+                    ITest::Has => true,
+                    ITest::Eq(operand) => value == operand,
+                    ITest::In { start, end } => {
+                        let set = self.symbols.get(start as usize..end as usize);
+                        contains(set.unwrap_or_default(), value)
+                    }
+                    ITest::Text { cmp, start, end } => {
+                        let operand = self.text.get(start as usize..end as usize);
+                        crate::vm::compare(cmp, interner.resolve(value), operand.unwrap_or(""))
+                    }
+                },
+            };
+            at = if holds { node.on_true } else { node.on_false };
+        }
+        at == TRUE
+    }
+}
+
+/// Membership in a sorted set of symbols: a scan for the small sets selectors have,
+/// binary search beyond 16 members.
+#[inline]
+fn contains(set: &[Symbol], v: Symbol) -> bool {
+    if set.len() <= 16 {
+        set.contains(&v)
+    } else {
+        set.binary_search(&v).is_ok()
+    }
+}
+
+/// The hasher of the interner's table and the index's id tables: FxHash (rustc's), a
+/// multiply-rotate per 8 bytes. Far cheaper than SipHash on short label strings and small
+/// integer ids; it is not meant to resist collision attacks, which label names and values
+/// (set by cluster operators) do not call for.
+pub(crate) type FastHash = BuildHasherDefault<FxHasher>;
+
+/// See [`FastHash`].
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            for (dst, src) in word.iter_mut().zip(rest) {
+                *dst = *src;
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::walk;
+    use proptest::prelude::*;
+
+    #[test]
+    fn first_pair_of_a_name_wins() {
+        let mut interner = Interner::new();
+        let labels = interner.label_set([("a", "1"), ("b", "2"), ("a", "3")]);
+        assert_eq!(labels.len(), 2);
+        let a = interner.get("a").unwrap();
+        assert_eq!(labels.get(a), interner.get("1"));
+    }
+
+    #[test]
+    fn long_label_sets_use_binary_search() {
+        let mut interner = Interner::new();
+        let pairs: Vec<(String, String)> = (0..40)
+            .map(|i| (format!("n{i}"), format!("v{i}")))
+            .collect();
+        let labels = interner.label_set(pairs.iter().map(|(n, v)| (n, v)));
+        for (n, v) in &pairs {
+            let n = interner.get(n).unwrap();
+            assert_eq!(labels.get(n), interner.get(v));
+        }
+        assert_eq!(labels.get(Symbol::UNKNOWN), None);
+        let s = Selector::parse(
+            "n39 in {'v39', 'a','b','c','d','e','f','g','h','i','j','k','l','m','n','o','p','q'}",
+        )
+        .unwrap();
+        assert!(interner.compile(&s).matches(&labels, &interner));
+        let s = Selector::parse(
+            "n38 in {'v39', 'a','b','c','d','e','f','g','h','i','j','k','l','m','n','o','p','q'}",
+        )
+        .unwrap();
+        assert!(!interner.compile(&s).matches(&labels, &interner));
+    }
+
+    #[test]
+    fn unknown_strings_match_nothing_when_frozen() {
+        let mut interner = Interner::new();
+        let labels = interner.label_set([("app", "web")]);
+        for (text, expected) in [
+            ("app == 'api'", false),
+            ("app != 'api'", true),
+            ("has(tier)", false),
+            ("tier != 'x'", true),
+            ("app in {'api', 'web'}", true),
+            ("app not in {'api'}", true),
+            ("tier not in {'x'}", true),
+            ("app contains 'e'", true),
+            ("tier contains ''", false),
+        ] {
+            let s = Selector::parse(text).unwrap();
+            assert_eq!(
+                interner.compile_frozen(&s).matches(&labels, &interner),
+                expected,
+                "{text}"
+            );
+        }
+        assert_eq!(interner.len(), 2);
+    }
+
+    fn label_name() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["a", "b", "c", "d"]).prop_map(str::to_owned)
+    }
+
+    fn label_value() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["", "x", "y", "xy", "yx"]).prop_map(str::to_owned)
+    }
+
+    fn selector_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            label_name().prop_map(|n| format!("has({n})")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} == '{v}'")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} != '{v}'")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} contains '{v}'")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} starts with '{v}'")),
+            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} ends with '{v}'")),
+            (
+                label_name(),
+                prop::collection::vec(label_value(), 0..4),
+                any::<bool>()
+            )
+                .prop_map(|(n, vs, neg)| {
+                    let set: Vec<String> = vs.iter().map(|v| format!("'{v}'")).collect();
+                    let op = if neg { "not in" } else { "in" };
+                    format!("{n} {op} {{{}}}", set.join(", "))
+                }),
+            Just("all()".to_owned()),
+        ];
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|e| format!("!({e})")),
+                prop::collection::vec(inner.clone(), 2..4)
+                    .prop_map(|es| format!("({})", es.join(" && "))),
+                prop::collection::vec(inner, 2..4).prop_map(|es| format!("({})", es.join(" || "))),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn interned_agrees_with_the_tree_walker(
+            text in selector_text(),
+            pairs in prop::collection::vec((label_name(), label_value()), 0..5),
+        ) {
+            let s = Selector::parse(&text).unwrap();
+            let mut interner = Interner::new();
+            // Intern the label set first so that frozen compilation sees unknown strings too.
+            let labels = interner.label_set(pairs.iter().map(|(n, v)| (n, v)));
+            let expected = walk::matches(s.ast(), pairs.as_slice());
+            prop_assert_eq!(interner.compile_frozen(&s).matches(&labels, &interner), expected);
+            prop_assert_eq!(interner.compile(&s).matches(&labels, &interner), expected);
+            prop_assert_eq!(s.matches(&interner.view(&labels)), expected);
+        }
+    }
+}
