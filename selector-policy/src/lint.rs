@@ -296,17 +296,28 @@ fn duplicates(a: &Analysis, out: &mut Vec<Diagnostic>) {
                     .as_ref()
                     .map(|n| format!(" in namespace `{n}`"))
                     .unwrap_or_default();
+                let identical =
+                    first_file.text.get(first.span.clone()) == file.text.get(r.span.clone());
                 out.push(Diagnostic::new(
                     &DUPLICATE_RESOURCE,
                     file,
                     r.name_span.clone(),
                     format!(
-                        "{} `{}`{ns} is already defined at {}:{line}:{col}; applying both silently replaces the earlier one",
+                        "{} `{}`{ns} is already defined at {}:{line}:{col}{}",
                         r.kind.name(),
                         r.name,
-                        first_file.name
+                        first_file.name,
+                        if identical {
+                            " (an identical copy)"
+                        } else {
+                            " with different content; applying both silently replaces the earlier one"
+                        }
                     ),
-                    Some("give each resource its own `metadata.name`".to_string()),
+                    Some(if identical {
+                        "remove one of the copies".to_string()
+                    } else {
+                        "give each resource its own `metadata.name`".to_string()
+                    }),
                 ));
             }
         }

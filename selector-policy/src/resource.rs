@@ -332,6 +332,8 @@ pub struct Resource {
     pub file: usize,
     /// Byte range of `metadata.name`'s value (or of the resource when it has none).
     pub name_span: Range<usize>,
+    /// Byte range of the whole resource in the file.
+    pub span: Range<usize>,
     /// For pods: `spec.serviceAccountName` (`default` when omitted).
     pub service_account: Option<String>,
     /// For the policy kinds: the selector fields and rules.
@@ -430,6 +432,7 @@ fn read_resource(file_text: &str, file: usize, kind: Kind, doc: &Node) -> Resour
         labels,
         file,
         name_span: name_node.map_or_else(|| doc.span.clone(), |n| n.span.clone()),
+        span: doc.span.clone(),
         service_account,
         policy,
     }
