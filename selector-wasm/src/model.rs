@@ -1,0 +1,455 @@
+//! The plain data that crosses into JavaScript, built from the core's types with every span
+//! in UTF-16 code units and bytes. Pure Rust (no JS calls), so it is unit-tested natively;
+//! `lib.rs` only hands these values to `serde-wasm-bindgen`.
+//!
+//! Field names here are the JavaScript names (camelCase); `index.d.ts` declares the same
+//! shapes, and the node tests check both against each other.
+
+use crate::span::{Span, Utf16Cursor};
+use selector_core::{ErrorKind, Explanation, LabelRestriction, ParseError, Selector, TokenKind};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A selector syntax error as JavaScript sees it (also the fields of a thrown `SelectorError`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorInfo {
+    /// What is wrong, lowercase, user input in backticks.
+    pub message: String,
+    /// How to fix it, when there is a common fix.
+    pub help: Option<String>,
+    /// Stable kind; serialises as a snake_case string, e.g. `unquoted_value`.
+    pub kind: ErrorKind,
+    /// Where, in UTF-16 code units and bytes.
+    #[serde(flatten)]
+    pub span: Span,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in Unicode scalar values.
+    pub column: usize,
+}
+
+impl ErrorInfo {
+    /// Converts a core error; `text` must be the text that was parsed.
+    pub fn new(error: &ParseError, text: &str) -> Self {
+        let span = Utf16Cursor::new(text).span(error.span());
+        ErrorInfo {
+            message: error.message().to_owned(),
+            help: error.help().map(str::to_owned),
+            kind: error.kind(),
+            span,
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+}
+
+/// One problem reported by `check`: an [`ErrorInfo`] with a severity.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectorDiagnostic {
+    /// Always `"error"` for a selector that does not parse.
+    pub severity: &'static str,
+    /// The error's fields.
+    #[serde(flatten)]
+    pub error: ErrorInfo,
+}
+
+/// The result of `check`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum CheckResult {
+    /// The selector parses.
+    Valid {
+        /// Always `true`.
+        ok: bool,
+        /// Calico's canonical text.
+        canonical: String,
+        /// Calico's unique id.
+        #[serde(rename = "uniqueId")]
+        unique_id: String,
+    },
+    /// The selector does not parse.
+    Invalid {
+        /// Always `false`.
+        ok: bool,
+        /// What is wrong (one entry today: the first error).
+        diagnostics: Vec<SelectorDiagnostic>,
+    },
+}
+
+impl CheckResult {
+    /// Parses `text` and describes the outcome.
+    pub fn of(text: &str) -> Self {
+        match Selector::parse(text) {
+            Ok(selector) => CheckResult::Valid {
+                ok: true,
+                canonical: selector.canonical().to_owned(),
+                unique_id: selector.unique_id().to_owned(),
+            },
+            Err(error) => CheckResult::Invalid {
+                ok: false,
+                diagnostics: vec![SelectorDiagnostic {
+                    severity: "error",
+                    error: ErrorInfo::new(&error, text),
+                }],
+            },
+        }
+    }
+}
+
+/// One token for syntax highlighting.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    /// Serialises as `label`, `string`, `operator`, `function`, `not`, `and`, `or`, `lparen`, ...
+    pub kind: TokenKind,
+    /// Where, in UTF-16 code units and bytes.
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// The result of `tokens`: the tokens read, and the error that stopped reading, if any.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokensResult {
+    /// Tokens in source order (whitespace is not a token).
+    pub tokens: Vec<TokenInfo>,
+    /// The first syntax error, or `None` when the whole text is a valid selector.
+    pub error: Option<ErrorInfo>,
+}
+
+impl TokensResult {
+    /// Tokenises `text`.
+    pub fn of(text: &str) -> Self {
+        let read = selector_core::tokens(text);
+        let mut cursor = Utf16Cursor::new(text);
+        let tokens = read
+            .tokens
+            .iter()
+            .map(|token| TokenInfo {
+                kind: token.kind,
+                span: cursor.span(token.span.clone()),
+            })
+            .collect();
+        TokensResult {
+            tokens,
+            error: read.error.as_ref().map(|e| ErrorInfo::new(e, text)),
+        }
+    }
+}
+
+/// One label's restriction, in the conformance corpus's shape.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestrictionInfo {
+    /// The label must be present.
+    pub present: bool,
+    /// The label must be absent.
+    pub absent: bool,
+    /// The label's value must be one of these (sorted); `None` (JS `null`) when unrestricted.
+    pub values: Option<Vec<String>>,
+}
+
+impl From<LabelRestriction> for RestrictionInfo {
+    fn from(r: LabelRestriction) -> Self {
+        RestrictionInfo {
+            present: r.must_be_present,
+            absent: r.must_be_absent,
+            values: r.must_have_one_of,
+        }
+    }
+}
+
+/// The label restrictions of a selector, keyed by label name.
+pub fn restrictions(selector: &Selector) -> BTreeMap<String, RestrictionInfo> {
+    selector
+        .label_restrictions()
+        .into_iter()
+        .map(|(name, r)| (name, r.into()))
+        .collect()
+}
+
+/// A verdict tree node.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExplanationInfo {
+    /// Canonical text of the sub-expression.
+    pub text: String,
+    /// Whether the sub-expression is true on the labels.
+    pub matched: bool,
+    /// Where the sub-expression is in the selector's source text.
+    #[serde(flatten)]
+    pub span: Span,
+    /// Operands, in source order.
+    pub children: Vec<ExplanationInfo>,
+}
+
+impl ExplanationInfo {
+    /// Converts a core explanation of a selector whose source text is `source`.
+    pub fn new(explanation: &Explanation, source: &str) -> Self {
+        let mut cursor = Utf16Cursor::new(source);
+        Self::convert(explanation, &mut cursor)
+    }
+
+    fn convert(e: &Explanation, cursor: &mut Utf16Cursor<'_>) -> Self {
+        // Parent first, then children left to right: spans come in ascending start order,
+        // which keeps the cursor moving forward except when stepping back to an `end`.
+        let span = cursor.span(e.span.clone());
+        ExplanationInfo {
+            text: e.text.clone(),
+            matched: e.matched,
+            span,
+            children: e
+                .children
+                .iter()
+                .map(|child| Self::convert(child, cursor))
+                .collect(),
+        }
+    }
+}
+
+/// One finding of the policy linter, spans in both units.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LintDiagnostic {
+    /// Stable rule id, e.g. `selector-syntax`.
+    pub rule: String,
+    /// Serialises as `error`, `warning` or `info`.
+    pub severity: selector_policy::Severity,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// The file name given to `lintYaml` (`<input>` by default).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in Unicode scalar values.
+    pub column: usize,
+    /// Where, in UTF-16 code units and bytes of the YAML text.
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// The most nesting [`lint`] lets through to the YAML loader, as bounded by
+/// [`yaml_nesting_bound`]. WebAssembly has a small stack, and a deeper tree (say 10,000
+/// block sequences, `- - - … x`) overflows it while the tree is built, walked or dropped;
+/// a trap would leave the module unusable. Real policies are nested a few dozen levels.
+pub const YAML_NESTING_LIMIT: usize = 2000;
+
+/// An upper bound on how deeply the YAML on each line can be nested, and the line where it
+/// is largest: `(bound, byte offset of that line)`.
+///
+/// A block collection nested in another starts further right, or on the same line after an
+/// indicator (`- `, `? `, `: `), except a sequence directly under a mapping key, which may
+/// share the key's indentation (hence the factor 2). Flow collections (`[`, `{`) are limited
+/// by the YAML parser itself. So `2 × (indentation + indicators on the line + 1)` bounds the
+/// depth; indicators inside scalars only make the bound looser.
+pub fn yaml_nesting_bound(text: &str) -> (usize, usize) {
+    let mut worst = (0, 0);
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let bytes = line.as_bytes();
+        let indicators = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| {
+                matches!(b, b'-' | b'?' | b':')
+                    && matches!(bytes.get(i + 1), None | Some(b' ' | b'\t' | b'\r'))
+            })
+            .count();
+        let bound = 2 * (indent + indicators + 1);
+        if bound > worst.0 {
+            worst = (bound, line_start);
+        }
+        line_start += line.len() + 1;
+    }
+    worst
+}
+
+/// Lints one YAML (or JSON) text with every single-file rule of `selector-policy`.
+pub fn lint(text: &str, filename: &str) -> Vec<LintDiagnostic> {
+    let (depth, at) = yaml_nesting_bound(text);
+    if depth > YAML_NESTING_LIMIT {
+        let line = text
+            .get(..at)
+            .map_or(1, |before| before.matches('\n').count() + 1);
+        let end = text
+            .get(at..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |n| at + n);
+        return vec![LintDiagnostic {
+            rule: "yaml-syntax".to_owned(),
+            severity: selector_policy::Severity::Error,
+            message: format!(
+                "this YAML may be nested more than {} levels deep, too deep to lint here",
+                YAML_NESTING_LIMIT / 2
+            ),
+            help: Some("Calico resources are nested a few levels deep: check the indentation and `- ` markers of this line".to_owned()),
+            file: if filename.is_empty() { "<input>" } else { filename }.to_owned(),
+            line,
+            column: 1,
+            span: Utf16Cursor::new(text).span(at..end),
+        }];
+    }
+    let diagnostics = selector_policy::lint_text(text, filename);
+    // Convert spans in ascending order so the cursor only moves forward, then restore the
+    // linter's order.
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by_key(|&i| diagnostics.get(i).map_or(0, |d| d.span.start));
+    let mut spans = vec![
+        Span {
+            start: 0,
+            end: 0,
+            byte_start: 0,
+            byte_end: 0
+        };
+        diagnostics.len()
+    ];
+    let mut cursor = Utf16Cursor::new(text);
+    for i in order {
+        if let (Some(d), Some(slot)) = (diagnostics.get(i), spans.get_mut(i)) {
+            *slot = cursor.span(d.span.clone());
+        }
+    }
+    diagnostics
+        .into_iter()
+        .zip(spans)
+        .map(|(d, span)| LintDiagnostic {
+            rule: d.rule,
+            severity: d.severity,
+            message: d.message,
+            help: d.help,
+            file: d.file,
+            line: d.line,
+            column: d.column,
+            span,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn json<T: Serialize>(v: &T) -> String {
+        serde_json::to_value(v)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn check_reports_utf16_and_byte_spans() {
+        let text = "😀 == \"x\"";
+        let CheckResult::Invalid { ok, diagnostics } = CheckResult::of(text) else {
+            panic!("expected an error for {text:?}");
+        };
+        assert!(!ok);
+        let d = &diagnostics[0];
+        assert_eq!(d.severity, "error");
+        assert!(!d.error.message.is_empty());
+        // The emoji is 4 bytes and 2 UTF-16 units: the error must start at the emoji.
+        assert_eq!((d.error.span.byte_start, d.error.span.start), (0, 0));
+        assert!(d.error.span.byte_end == 0 || d.error.span.byte_end == 4);
+    }
+
+    #[test]
+    fn check_valid_gives_canonical_and_id() {
+        let r = CheckResult::of("a == \"x\"");
+        let CheckResult::Valid {
+            ok,
+            canonical,
+            unique_id,
+        } = r
+        else {
+            panic!("expected valid");
+        };
+        assert!(ok);
+        assert_eq!(canonical, "a == \"x\"");
+        assert!(unique_id.starts_with("s:"));
+    }
+
+    #[test]
+    fn tokens_of_a_valid_selector() {
+        let r = TokensResult::of("ab == \"ü😀\"");
+        assert!(r.error.is_none());
+        let kinds: Vec<String> = r.tokens.iter().map(|t| json(&t.kind)).collect();
+        assert_eq!(kinds, ["label", "operator", "string"]);
+        let s = r.tokens[2].span;
+        assert_eq!((s.byte_start, s.byte_end), (6, 14));
+        assert_eq!((s.start, s.end), (6, 11));
+    }
+
+    #[test]
+    fn explanation_spans_follow_the_source() {
+        let src = "a == \"ü\" && b == \"y\"";
+        let sel = Selector::parse(src).unwrap();
+        let labels: HashMap<String, String> = [("b".to_owned(), "y".to_owned())].into();
+        let e = ExplanationInfo::new(&sel.explain(&labels), sel.source());
+        assert!(!e.matched);
+        assert_eq!(e.span.byte_end, src.len());
+        assert_eq!(e.span.end, src.encode_utf16().count());
+        assert_eq!(e.children.len(), 2);
+        assert!(e.children[1].matched);
+        assert_eq!(e.children[1].span.start, src.find('b').unwrap() - 1);
+    }
+
+    #[test]
+    fn restrictions_use_the_corpus_shape() {
+        let sel = Selector::parse("a == \"x\"").unwrap();
+        let r = restrictions(&sel);
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            serde_json::json!({"a": {"present": true, "absent": false, "values": ["x"]}})
+        );
+    }
+
+    #[test]
+    fn lint_spans_are_utf16_in_the_yaml_text() {
+        let yaml = "# café 😀\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: p\nspec:\n  selector: app = \"😀\"\n";
+        let diagnostics = lint(yaml, "policy.yaml");
+        let d = diagnostics
+            .iter()
+            .find(|d| d.rule == "selector-syntax")
+            .unwrap_or_else(|| panic!("no selector-syntax in {diagnostics:?}"));
+        assert_eq!(d.file, "policy.yaml");
+        assert_eq!(d.line, 7);
+        let utf16: Vec<u16> = yaml.encode_utf16().collect();
+        let text = String::from_utf16(&utf16[d.span.start..d.span.end]).unwrap();
+        assert_eq!(text, &yaml[d.span.byte_start..d.span.byte_end]);
+        assert!(
+            d.span.byte_start - d.span.start == 3,
+            "é is 1 extra byte, 😀 2 more"
+        );
+        assert_eq!(json(&d.severity), "error");
+    }
+
+    #[test]
+    fn nesting_bound_is_small_for_policies_and_large_for_pathological_yaml() {
+        let policy =
+            "spec:\n  ingress:\n    - action: Allow\n      source:\n        selector: a == 'b'\n";
+        assert!(yaml_nesting_bound(policy).0 < 40);
+        let dashes = format!("a: 1\n{}x\n", "- ".repeat(5000));
+        assert_eq!(yaml_nesting_bound(&dashes), (2 * (5000 + 1), 5));
+        let indented: String = (0..3000)
+            .map(|i| format!("{}- a\n", " ".repeat(i)))
+            .collect();
+        assert!(yaml_nesting_bound(&indented).0 > YAML_NESTING_LIMIT);
+    }
+
+    #[test]
+    fn too_deep_yaml_is_one_diagnostic_at_its_line() {
+        let text = format!("kind: GlobalNetworkPolicy\n{}x\n", "- ".repeat(20_000));
+        let d = lint(&text, "");
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (d[0].rule.as_str(), d[0].line, d[0].file.as_str()),
+            ("yaml-syntax", 2, "<input>")
+        );
+        assert_eq!(d[0].span.byte_start, text.find('-').unwrap());
+    }
+}
