@@ -3,10 +3,13 @@
 //! Endpoints are host endpoints, pods (workload endpoints), global network sets and
 //! network sets. Each is evaluated with its own labels layered over labels inherited
 //! from its namespace (`pcns.` prefix) and service account (`pcsa.` prefix), as Calico does.
+//! The core's [`SelectorIndex`] finds the endpoints a selector matches without evaluating
+//! it on every endpoint.
 
 use std::collections::{BTreeMap, HashMap};
 
-use selector_core::{LabelRestriction, Layered, Selector};
+use selector_core::index::SelectorIndex;
+use selector_core::{Layered, Selector};
 
 use crate::resource::{Kind, Peer, Resource, SelectorField};
 
@@ -211,63 +214,12 @@ impl Endpoint {
     }
 }
 
-/// Inverted index from label presence and (label, value) to endpoints.
-#[derive(Default)]
-struct Index {
-    values: HashMap<String, HashMap<String, Vec<usize>>>,
-    present: HashMap<String, Vec<usize>>,
-}
-
-impl Index {
-    fn add(&mut self, id: usize, name: &str, value: &str) {
-        let p = self.present.entry(name.to_string()).or_default();
-        if p.last() == Some(&id) {
-            // Already indexed through the own labels, which win over inherited ones.
-            return;
-        }
-        p.push(id);
-        self.values
-            .entry(name.to_string())
-            .or_default()
-            .entry(value.to_string())
-            .or_default()
-            .push(id);
-    }
-
-    /// Endpoints that may match (a superset of the matches), or `None` for "all of them".
-    fn candidates(&self, restrictions: &BTreeMap<String, LabelRestriction>) -> Option<Vec<usize>> {
-        let mut best: Option<(usize, Vec<&Vec<usize>>)> = None;
-        for (label, r) in restrictions {
-            let lists: Vec<&Vec<usize>> = if let Some(values) = &r.must_have_one_of {
-                let by_value = self.values.get(label);
-                values
-                    .iter()
-                    .filter_map(|v| by_value.and_then(|m| m.get(v)))
-                    .collect()
-            } else if r.must_be_present {
-                self.present.get(label).into_iter().collect()
-            } else {
-                continue;
-            };
-            let size = lists.iter().map(|l| l.len()).sum();
-            if best.as_ref().map_or(true, |(n, _)| size < *n) {
-                best = Some((size, lists));
-            }
-        }
-        let (_, lists) = best?;
-        let mut ids: Vec<usize> = lists.into_iter().flatten().copied().collect();
-        ids.sort_unstable();
-        ids.dedup();
-        Some(ids)
-    }
-}
-
 /// The endpoints of an input and what selectors select among them.
 pub struct Model {
     /// Every endpoint, in resource order.
     pub endpoints: Vec<Endpoint>,
     parents: Vec<BTreeMap<String, String>>,
-    index: Index,
+    index: SelectorIndex<usize, usize>,
 }
 
 impl Model {
@@ -341,14 +293,15 @@ impl Model {
                 parent,
             });
         }
-        let mut index = Index::default();
+        let mut index = SelectorIndex::new();
         for (id, e) in endpoints.iter().enumerate() {
-            for (k, v) in &e.own {
-                index.add(id, k, v);
-            }
-            for (k, v) in parents.get(e.parent).into_iter().flatten() {
-                index.add(id, k, v);
-            }
+            // Own labels win over inherited ones: the index sees the merged set.
+            let inherited = parents
+                .get(e.parent)
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| !e.own.contains_key(*k));
+            index.insert_endpoint(id, e.own.iter().chain(inherited));
         }
         Model {
             endpoints,
@@ -373,12 +326,15 @@ impl Model {
     /// The endpoints (indices into [`Model::endpoints`]) that `sel` selects among those
     /// passing `filter`, in order.
     pub fn select(&self, sel: &Selector, filter: impl Fn(&Endpoint) -> bool) -> Vec<usize> {
-        let keep =
-            |id: &usize| self.endpoints.get(*id).is_some_and(&filter) && self.matches(*id, sel);
-        match self.index.candidates(&sel.label_restrictions()) {
-            Some(ids) => ids.into_iter().filter(keep).collect(),
-            None => (0..self.endpoints.len()).filter(keep).collect(),
-        }
+        let mut ids: Vec<usize> = self
+            .index
+            .endpoints_matching_selector(sel)
+            .into_iter()
+            .copied()
+            .filter(|id| self.endpoints.get(*id).is_some_and(&filter))
+            .collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// The endpoints and network sets a rule peer selects.
