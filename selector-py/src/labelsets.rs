@@ -1,38 +1,54 @@
 //! `LabelSets`: label sets copied into Rust once, for repeated batch evaluation.
 //!
 //! `Selector.filter(list_of_dicts)` has to read every dict from Python on every call, and that
-//! reading costs more than evaluating. A `LabelSets` pays it once: label names are numbered,
-//! each label set is kept as `(name number, value)` pairs sorted by number, and a filter over
-//! it runs entirely in Rust without the GIL.
-
-use std::collections::HashMap;
+//! reading costs more than evaluating. A `LabelSets` pays it once: the label sets are interned
+//! with selector-core's [`Interner`] (names and values become integers), and a filter over it
+//! compiles the selector against the same interner and runs entirely in Rust without the GIL.
 
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyType};
+use selector_core::interned::{Interner, LabelSet};
+use selector_core::Selector;
 
+use crate::errors::guard;
 use crate::labels::{each_label, in_set, Source};
 
 /// An immutable list of label sets held in Rust.
 #[pyclass(frozen, module = "calico_selector", name = "LabelSets")]
 pub struct PyLabelSets {
-    /// Name number -> name.
-    names: Vec<Box<str>>,
-    /// Name -> name number.
-    numbers: HashMap<Box<str>, u32>,
-    /// Each label set: `(name number, value)`, sorted by number.
-    sets: Vec<Vec<(u32, Box<str>)>>,
+    interner: Interner,
+    sets: Vec<LabelSet>,
 }
 
 impl PyLabelSets {
-    /// The number of each of `names` (None for a name no label set has).
-    pub(crate) fn numbers_of<'a>(&self, names: impl Iterator<Item = &'a str>) -> Vec<Option<u32>> {
-        names.map(|n| self.numbers.get(n).copied()).collect()
+    /// The positions of the label sets `selector` matches.
+    pub(crate) fn filter(&self, py: Python<'_>, selector: &Selector) -> PyResult<Vec<usize>> {
+        let (interner, sets) = (&self.interner, &self.sets);
+        py.detach(|| {
+            guard("filtering", || {
+                // Frozen: strings the interner has never seen match nothing, which is exact
+                // for label sets interned before.
+                let compiled = interner.compile_frozen(selector);
+                sets.iter()
+                    .enumerate()
+                    .filter(|(_, set)| compiled.matches(set, interner))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+        })
     }
 
-    /// The label sets.
-    pub(crate) fn sets(&self) -> &[Vec<(u32, Box<str>)>] {
-        &self.sets
+    fn dict<'py>(&self, py: Python<'py>, set: &LabelSet) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (name, value) in set.iter() {
+            if let (Some(name), Some(value)) =
+                (self.interner.resolve(name), self.interner.resolve(value))
+            {
+                dict.set_item(name, value)?;
+            }
+        }
+        Ok(dict)
     }
 }
 
@@ -42,45 +58,22 @@ impl PyLabelSets {
     #[new]
     fn py_new(label_sets: &Bound<'_, PyAny>) -> PyResult<Self> {
         let py = label_sets.py();
-        let mut names: Vec<Box<str>> = Vec::new();
-        let mut numbers: HashMap<Box<str>, u32> = HashMap::new();
+        let mut interner = Interner::new();
         let mut sets = Vec::new();
+        let mut pairs: Vec<(String, String)> = Vec::new();
         for (index, item) in label_sets.try_iter()?.enumerate() {
             let item = item?;
             let source = Source::new(&item).map_err(|err| in_set(py, index, err))?;
-            let mut set: Vec<(u32, Box<str>)> = Vec::new();
-            let mut overflow = false;
+            pairs.clear();
             each_label(&source, |name, value| {
-                let number = match numbers.get(name) {
-                    Some(&n) => n,
-                    None => match u32::try_from(names.len()) {
-                        Ok(n) => {
-                            names.push(name.into());
-                            numbers.insert(name.into(), n);
-                            n
-                        }
-                        Err(_) => {
-                            overflow = true;
-                            return;
-                        }
-                    },
-                };
-                set.push((number, value.into()));
+                pairs.push((name.to_owned(), value.to_owned()));
             })
             .map_err(|err| in_set(py, index, err))?;
-            if overflow {
-                return Err(pyo3::exceptions::PyOverflowError::new_err(
-                    "more than 2**32 distinct label names",
-                ));
-            }
-            set.sort_unstable_by_key(|(n, _)| *n);
-            sets.push(set);
+            sets.push(guard("interning labels", || {
+                interner.label_set(pairs.iter().map(|(k, v)| (k, v)))
+            })?);
         }
-        Ok(PyLabelSets {
-            names,
-            numbers,
-            sets,
-        })
+        Ok(PyLabelSets { interner, sets })
     }
 
     fn __len__(&self) -> usize {
@@ -95,13 +88,7 @@ impl PyLabelSets {
             .ok()
             .and_then(|p| self.sets.get(p))
             .ok_or_else(|| PyIndexError::new_err("LabelSets index out of range"))?;
-        let dict = PyDict::new(py);
-        for (number, value) in set {
-            if let Some(name) = self.names.get(*number as usize) {
-                dict.set_item(&**name, &**value)?;
-            }
-        }
-        Ok(dict)
+        self.dict(py, set)
     }
 
     fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -124,29 +111,8 @@ fn all_dicts<'py>(slf: &Bound<'py, PyLabelSets>) -> PyResult<Bound<'py, PyList>>
     let py = slf.py();
     let this = slf.get();
     let list = PyList::empty(py);
-    for i in 0..this.sets.len() {
-        let index = isize::try_from(i).unwrap_or(isize::MAX);
-        list.append(this.__getitem__(py, index)?)?;
+    for set in &this.sets {
+        list.append(this.dict(py, set)?)?;
     }
     Ok(list)
-}
-
-/// One label set of a [`PyLabelSets`], seen through one selector's label names.
-pub(crate) struct NumberedRow<'a> {
-    /// The names the selector reads.
-    pub(crate) names: &'a [&'a str],
-    /// Their numbers in the `LabelSets` (same order; None for a name no label set has).
-    pub(crate) numbers: &'a [Option<u32>],
-    /// The label set.
-    pub(crate) set: &'a [(u32, Box<str>)],
-}
-
-impl selector_core::Labels for NumberedRow<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        // A selector reads few labels: a scan (length first, then bytes) beats a search.
-        let i = self.names.iter().position(|n| *n == name)?;
-        let number = (*self.numbers.get(i)?)?;
-        let j = self.set.binary_search_by_key(&number, |(n, _)| *n).ok()?;
-        self.set.get(j).map(|(_, v)| &**v)
-    }
 }

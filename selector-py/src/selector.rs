@@ -14,7 +14,7 @@ use selector_core::{Explanation, Expr, LabelRestriction, Selector};
 
 use crate::errors::{guard, selector_error, ErrorFields};
 use crate::labels::{KeyCache, LabelTable, PyLabels, Source};
-use crate::labelsets::{NumberedRow, PyLabelSets};
+use crate::labelsets::PyLabelSets;
 use crate::offsets::char_index;
 
 /// A parsed Calico selector: immutable, hashable, ordered and compared by canonical text.
@@ -70,29 +70,6 @@ impl PySelector {
             Ok(inner) => Ok(PySelector::from_core(py, inner)),
             Err(err) => Err(selector_error(py, &err)),
         }
-    }
-
-    /// `filter` over label sets already held in Rust: no Python object is touched.
-    fn filter_prepared(&self, py: Python<'_>, sets: &PyLabelSets) -> PyResult<Vec<usize>> {
-        let names: Vec<&str> = self.keys.names().collect();
-        let numbers = sets.numbers_of(names.iter().copied());
-        let inner = &self.inner;
-        py.detach(|| {
-            guard("filtering", || {
-                sets.sets()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, set)| {
-                        inner.matches(&NumberedRow {
-                            names: &names,
-                            numbers: &numbers,
-                            set,
-                        })
-                    })
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-        })
     }
 
     /// Runs the selector on one Python mapping read in place.
@@ -251,7 +228,7 @@ impl PySelector {
     /// out first, every dict checked in full). Evaluation runs without the GIL.
     fn filter(&self, py: Python<'_>, label_sets: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
         if let Ok(prepared) = label_sets.cast::<PyLabelSets>() {
-            return self.filter_prepared(py, prepared.get());
+            return prepared.get().filter(py, &self.inner);
         }
         let table = LabelTable::collect(&self.keys, label_sets)?;
         let inner = &self.inner;

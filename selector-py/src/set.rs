@@ -1,90 +1,22 @@
-//! `SelectorSet`: many selectors against one label set.
-//!
-//! selector-core has no multi-selector index yet, so this module keeps a small inverted index
-//! of its own, built from each selector's label restrictions (which are a sound lower bound on
-//! what a matching label set must contain):
-//! - a selector whose restrictions can never be met is dropped (it matches nothing);
-//! - a selector with a value restriction on some label (`k == "v"`, `k in {...}`) is filed
-//!   under each allowed `(k, value)` of the label with the fewest allowed values;
-//! - otherwise a selector requiring some label to be present is filed under that label;
-//! - the rest are checked on every call.
-//!
-//! A query collects the candidates filed under the label set's own `(name, value)` pairs and
-//! names, then runs the full evaluator on each candidate, so the index only skips work and never
-//! decides a verdict.
+//! `SelectorSet`: many selectors against one label set, through selector-core's
+//! [`SelectorIndex`] (selectors filed under their label restrictions, so a label set meets
+//! only the candidates that can match it).
 
-use std::collections::HashMap;
-
+use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple, PyType};
-use selector_core::Selector;
+use selector_core::index::SelectorIndex;
 
 use crate::errors::guard;
-use crate::labels::{to_map, Source};
+use crate::labels::{to_map, type_name, Source};
 use crate::selector::PySelector;
-
-/// The inverted index over selector positions.
-#[derive(Default)]
-struct Index {
-    by_value: HashMap<String, HashMap<String, Vec<usize>>>,
-    by_presence: HashMap<String, Vec<usize>>,
-    always: Vec<usize>,
-}
-
-impl Index {
-    fn build(selectors: &[Selector]) -> Index {
-        let mut index = Index::default();
-        for (i, selector) in selectors.iter().enumerate() {
-            let restrictions = selector.label_restrictions();
-            if restrictions.values().any(|r| r.is_impossible()) {
-                continue;
-            }
-            let by_value = restrictions
-                .iter()
-                .filter_map(|(name, r)| r.must_have_one_of.as_ref().map(|v| (name, v)))
-                .min_by_key(|(_, values)| values.len());
-            if let Some((name, values)) = by_value {
-                let slot = index.by_value.entry(name.clone()).or_default();
-                for value in values {
-                    slot.entry(value.clone()).or_default().push(i);
-                }
-                continue;
-            }
-            match restrictions.iter().find(|(_, r)| r.must_be_present) {
-                Some((name, _)) => index.by_presence.entry(name.clone()).or_default().push(i),
-                None => index.always.push(i),
-            }
-        }
-        index
-    }
-
-    /// Positions of the selectors matching `labels`, ascending.
-    fn matching(&self, selectors: &[Selector], labels: &HashMap<String, String>) -> Vec<usize> {
-        let mut candidates = self.always.clone();
-        for (name, value) in labels {
-            if let Some(found) = self.by_value.get(name).and_then(|m| m.get(value)) {
-                candidates.extend_from_slice(found);
-            }
-            if let Some(found) = self.by_presence.get(name) {
-                candidates.extend_from_slice(found);
-            }
-        }
-        // Each selector is filed under one label, and a label set holds one value per label,
-        // so no position can appear twice.
-        candidates.sort_unstable();
-        candidates
-            .into_iter()
-            .filter(|&i| selectors.get(i).is_some_and(|s| s.matches(labels)))
-            .collect()
-    }
-}
 
 /// An immutable collection of selectors, indexed to find those matching a label set.
 #[pyclass(frozen, module = "calico_selector", name = "SelectorSet")]
 pub struct PySelectorSet {
     objects: Vec<Py<PySelector>>,
-    selectors: Vec<Selector>,
-    index: Index,
+    /// Selectors by position; no endpoints are stored.
+    index: SelectorIndex<usize, ()>,
 }
 
 #[pymethods]
@@ -104,9 +36,9 @@ impl PySelectorSet {
                     match item.cast_into::<PySelector>() {
                         Ok(sel) => sel.unbind(),
                         Err(err) => {
-                            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                            return Err(PyTypeError::new_err(format!(
                                 "SelectorSet items must be Selector or str, not {}",
-                                crate::labels::type_name(&err.into_inner())
+                                type_name(&err.into_inner())
                             )))
                         }
                     }
@@ -114,13 +46,15 @@ impl PySelectorSet {
                 objects.push(object);
             }
         }
-        let selectors: Vec<Selector> = objects.iter().map(|o| o.get().inner.clone()).collect();
-        let index = guard("indexing selectors", || Index::build(&selectors))?;
-        Ok(PySelectorSet {
-            objects,
-            selectors,
-            index,
-        })
+        let selectors: Vec<_> = objects.iter().map(|o| o.get().inner.clone()).collect();
+        let index = guard("indexing selectors", || {
+            let mut index = SelectorIndex::new();
+            for (i, selector) in selectors.into_iter().enumerate() {
+                index.insert_selector(i, selector);
+            }
+            index
+        })?;
+        Ok(PySelectorSet { objects, index })
     }
 
     /// The selectors (in input order) that match `labels`, a `Mapping[str, str]`.
@@ -160,9 +94,7 @@ impl PySelectorSet {
             .ok()
             .and_then(|p| self.objects.get(p))
             .map(|o| o.clone_ref(py))
-            .ok_or_else(|| {
-                pyo3::exceptions::PyIndexError::new_err("SelectorSet index out of range")
-            })
+            .ok_or_else(|| PyIndexError::new_err("SelectorSet index out of range"))
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -188,10 +120,16 @@ impl PySelectorSet {
     ) -> PyResult<Vec<usize>> {
         let source = Source::new(labels)?;
         let map = to_map(&source)?;
-        let (selectors, index) = (&self.selectors, &self.index);
+        let index = &self.index;
         py.detach(|| {
             guard("matching a selector set", || {
-                index.matching(selectors, &map)
+                let mut positions: Vec<usize> = index
+                    .selectors_matching_labels(map.iter())
+                    .into_iter()
+                    .copied()
+                    .collect();
+                positions.sort_unstable();
+                positions
             })
         })
     }

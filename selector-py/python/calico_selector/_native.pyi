@@ -196,8 +196,8 @@ class Diagnostic:
 
 @final
 class LabelSets:
-    """Label sets copied into Rust once (every key and value checked), for fast repeated
-    ``Selector.filter`` calls."""
+    """Label sets copied into Rust once (every key and value checked, then interned by
+    selector-core), for fast repeated ``Selector.filter`` calls."""
 
     def __new__(cls, label_sets: Iterable[Mapping[str, str]]) -> LabelSets: ...
     def __len__(self) -> int: ...
@@ -207,7 +207,7 @@ class LabelSets:
 
 @final
 class SelectorSet:
-    """An immutable, indexed collection of selectors."""
+    """An immutable collection of selectors, indexed by selector-core's ``SelectorIndex``."""
 
     def __new__(cls, selectors: Iterable[Selector | str] | None = None) -> SelectorSet: ...
     def matching(self, labels: Mapping[str, str]) -> list[Selector]:
