@@ -86,10 +86,51 @@ impl Default for Program {
     }
 }
 
+/// How much a tree needs: nodes, bytes of text, set members.
+#[derive(Default)]
+struct Size {
+    nodes: usize,
+    text: usize,
+    members: usize,
+}
+
+impl Size {
+    fn add(&mut self, expr: &Expr) {
+        match expr {
+            Expr::All { .. } | Expr::Global { .. } => {}
+            Expr::Has { label, .. } => {
+                self.nodes += 1;
+                self.text += label.len();
+            }
+            Expr::Compare { label, value, .. } => {
+                self.nodes += 1;
+                self.text += label.len() + value.len();
+            }
+            Expr::In { label, values, .. } => {
+                self.nodes += 1;
+                self.members += values.len();
+                self.text += label.len() + values.iter().map(String::len).sum::<usize>();
+            }
+            Expr::Not { expr, .. } => self.add(expr),
+            Expr::And { exprs, .. } | Expr::Or { exprs, .. } => {
+                exprs.iter().for_each(|e| self.add(e))
+            }
+        }
+    }
+}
+
 impl Program {
     /// Compiles a syntax tree.
     pub fn compile(expr: &Expr) -> Program {
-        let mut p = Program::default();
+        // Sized in one pass first, so that each buffer is allocated once.
+        let mut size = Size::default();
+        size.add(expr);
+        let mut p = Program {
+            nodes: Vec::with_capacity(size.nodes),
+            entry: TRUE,
+            text: String::with_capacity(size.text),
+            members: Vec::with_capacity(size.members),
+        };
         p.entry = p.emit(expr, TRUE, FALSE);
         // Nodes were emitted last first (a node's targets exist before it); put them in
         // source order, so that evaluation walks forward through memory.

@@ -99,9 +99,9 @@ impl SlotSet {
         self.0.is_empty()
     }
 
-    /// Calls `added` with the slots of `new` not in `self`, `removed` with those of `self`
-    /// not in `new` (one merge of the two sorted vectors).
-    fn diff(&self, new: &SlotSet, mut added: impl FnMut(u32), mut removed: impl FnMut(u32)) {
+    /// Calls `f(slot, true)` for the slots of `new` not in `self` and `f(slot, false)` for
+    /// those of `self` not in `new` (one merge of the two sorted vectors).
+    fn diff(&self, new: &SlotSet, mut f: impl FnMut(u32, bool)) {
         let (mut a, mut b) = (self.0.iter().peekable(), new.0.iter().peekable());
         loop {
             match (a.peek(), b.peek()) {
@@ -110,19 +110,19 @@ impl SlotSet {
                         a.next();
                         b.next();
                     } else if x < y {
-                        removed(x);
+                        f(x, false);
                         a.next();
                     } else {
-                        added(y);
+                        f(y, true);
                         b.next();
                     }
                 }
                 (Some(&&x), None) => {
-                    removed(x);
+                    f(x, false);
                     a.next();
                 }
                 (None, Some(&&y)) => {
-                    added(y);
+                    f(y, true);
                     b.next();
                 }
                 (None, None) => break,
@@ -606,7 +606,10 @@ impl<S, E> SelectorIndex<S, E> {
         seen: &mut Seen,
         mut eval: impl FnMut(&LabelSet) -> bool,
     ) -> Vec<u32> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(match key {
+            Key::Probes { .. } | Key::Never => 0,
+            Key::Except { .. } | Key::Scan => self.endpoint_count(),
+        });
         seen.next();
         match key {
             Key::Never => {}
@@ -1003,22 +1006,22 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
         old: &SlotSet,
         new: &SlotSet,
     ) -> MatchChanges<S, E> {
-        let mut changes = MatchChanges::default();
+        let mut changes = MatchChanges {
+            started: Vec::with_capacity(new.len().saturating_sub(old.len())),
+            stopped: Vec::new(),
+        };
         let endpoints = &mut self.endpoints;
-        let (mut started, mut stopped) = (Vec::new(), Vec::new());
-        old.diff(new, |e| started.push(e), |e| stopped.push(e));
-        for e in started {
+        old.diff(new, |e, started| {
             if let Some(endpoint) = endpoints.get_mut(e) {
-                endpoint.matches.insert(slot);
-                changes.started.push((id.clone(), endpoint.id.clone()));
+                if started {
+                    endpoint.matches.insert(slot);
+                    changes.started.push((id.clone(), endpoint.id.clone()));
+                } else {
+                    endpoint.matches.remove(slot);
+                    changes.stopped.push((id.clone(), endpoint.id.clone()));
+                }
             }
-        }
-        for e in stopped {
-            if let Some(endpoint) = endpoints.get_mut(e) {
-                endpoint.matches.remove(slot);
-                changes.stopped.push((id.clone(), endpoint.id.clone()));
-            }
-        }
+        });
         changes
     }
 
@@ -1121,22 +1124,22 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
         old: &SlotSet,
         new: &SlotSet,
     ) -> MatchChanges<S, E> {
-        let mut changes = MatchChanges::default();
+        let mut changes = MatchChanges {
+            started: Vec::with_capacity(new.len().saturating_sub(old.len())),
+            stopped: Vec::new(),
+        };
         let selectors = &mut self.selectors;
-        let (mut started, mut stopped) = (Vec::new(), Vec::new());
-        old.diff(new, |s| started.push(s), |s| stopped.push(s));
-        for s in started {
+        old.diff(new, |s, started| {
             if let Some(selector) = selectors.get_mut(s) {
-                selector.matches.insert(slot);
-                changes.started.push((selector.id.clone(), id.clone()));
+                if started {
+                    selector.matches.insert(slot);
+                    changes.started.push((selector.id.clone(), id.clone()));
+                } else {
+                    selector.matches.remove(slot);
+                    changes.stopped.push((selector.id.clone(), id.clone()));
+                }
             }
-        }
-        for s in stopped {
-            if let Some(selector) = selectors.get_mut(s) {
-                selector.matches.remove(slot);
-                changes.stopped.push((selector.id.clone(), id.clone()));
-            }
-        }
+        });
         changes
     }
 

@@ -248,8 +248,8 @@ impl LabelSet {
     /// The position of `name` among the sorted names is the number of names smaller than it.
     /// For the dozen labels a pod has, that count is a branch-free loop over groups of four
     /// (padding never counts: it is the largest symbol) which the compiler turns into a few
-    /// vector compares, cheaper than the mispredicted branches of a search. Beyond 32 labels
-    /// it is a binary search.
+    /// vector compares, cheaper than the mispredicted branches of a search (measured: a
+    /// branch-free binary search was slower here). Beyond 32 labels it is a binary search.
     ///
     /// ```
     /// let mut interner = selector_core::interned::Interner::new();
