@@ -659,11 +659,13 @@ impl<S, E> SelectorIndex<S, E> {
 
     /// The selector slots that match an endpoint, sorted: `labels` are its `(name, value)`
     /// symbols (`None` for a value never interned, whose text probes cannot then be
-    /// answered from symbols: `text_decidable` is false), `eval` decides the candidates that
-    /// their keys alone do not. `seen` and `marked` are scratch space.
+    /// answered from symbols: `text_decidable` is false) and `lookup` finds a label's value
+    /// among them; `eval` decides the candidates that their keys alone do not. `seen` and
+    /// `marked` are scratch space.
     fn matching_selectors(
         &self,
-        labels: impl Iterator<Item = (Symbol, Option<Symbol>)> + Clone,
+        labels: impl Iterator<Item = (Symbol, Option<Symbol>)>,
+        lookup: impl Fn(Symbol) -> Option<Symbol> + Copy,
         text_decidable: bool,
         seen: &mut Seen,
         marked: &mut Seen,
@@ -672,13 +674,7 @@ impl<S, E> SelectorIndex<S, E> {
         let mut out = Vec::new();
         seen.next();
         marked.next();
-        let lookup = |name: Symbol| {
-            labels
-                .clone()
-                .find(|&(n, _)| n == name)
-                .and_then(|(_, v)| v)
-        };
-        for (name, value) in labels.clone() {
+        for (name, value) in labels {
             if let Some(set) = value.and_then(|v| self.selectors_by_value.get(&(name, v))) {
                 for slot in set.iter() {
                     if seen.first(slot) {
@@ -1054,6 +1050,7 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
         );
         let matches = self.matching_selectors(
             labels.iter().map(|(n, v)| (n, Some(v))),
+            |n| labels.get(n),
             true,
             &mut seen,
             &mut marked,
@@ -1284,6 +1281,7 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
             .collect();
         let matches = self.matching_selectors(
             symbols.iter().copied(),
+            |n| symbols.iter().find(|&&(m, _)| m == n).and_then(|&(_, v)| v),
             symbols.iter().all(|(_, v)| v.is_some()),
             &mut Seen::default(),
             &mut Seen::default(),
