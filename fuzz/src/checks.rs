@@ -10,8 +10,10 @@
 
 use arbitrary::{Result as ArbResult, Unstructured};
 use selector_core::ast::{CompareOp, Expr, Span};
+use selector_core::index::SelectorIndex;
+use selector_core::interned::Interner;
 use selector_core::{Layered, ParseError, Selector, TokenKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A label set as the checks build it.
 pub type LabelSet = BTreeMap<String, String>;
@@ -242,6 +244,25 @@ fn check_selector(text: &str, sel: &Selector) {
             sel.canonical()
         );
         sound.check(labels);
+    }
+    // Calico's prefix rewrite keeps the meaning on correspondingly prefixed labels.
+    let prefixed = sel.with_label_prefix("pcns.");
+    assert_eq!(
+        sel.map_labels(str::to_owned).canonical(),
+        sel.canonical(),
+        "identity rewrite changed {text:?}"
+    );
+    for labels in sets.iter().take(3) {
+        let renamed: LabelSet = labels
+            .iter()
+            .map(|(k, v)| (format!("pcns.{k}"), v.clone()))
+            .collect();
+        assert_eq!(
+            prefixed.matches(&renamed),
+            sel.matches(labels),
+            "prefixed {:?} disagrees with {text:?} on {labels:?}",
+            prefixed.canonical()
+        );
     }
 }
 
@@ -635,17 +656,23 @@ pub fn check_eval_diff(data: &[u8]) {
         parent: &parent,
     };
     let (sound_sel, sound_parsed) = (RestrictionCheck::new(&sel), RestrictionCheck::new(&parsed));
+    assert_eq!(check_eval(&parsed, &own), walked);
     for (name, labels) in [("own", &own), ("merged", &merged), ("parent", &parent)] {
         let truth = selector_core::walk::matches(&expr, labels);
         assert_eq!(
-            check_eval(&parsed, labels),
+            parsed.matches(labels),
             truth,
             "{text:?} parsed disagrees with its tree on the {name} labels {labels:?}"
         );
-        assert_eq!(check_eval(&sel, labels), truth);
+        assert_eq!(
+            sel.matches(labels),
+            truth,
+            "program and walker disagree on {expr:?} with {labels:?}"
+        );
         sound_sel.check(labels);
         sound_parsed.check(labels);
     }
+    check_interned(&parsed, &[&own, &parent, &merged]);
     assert_eq!(
         sel.matches(&layered),
         sel.matches(&merged),
@@ -664,6 +691,7 @@ pub fn check_eval_diff(data: &[u8]) {
 /// Target `restrictions`. An input whose first byte is even is text: a selector, then
 /// `\0`-separated `name=value` labels; checked on those labels and on label sets derived
 /// from the selector. An odd first byte means a structured input as for `eval_diff`.
+/// Both modes then hold `SelectorIndex` (which relies on the restrictions) to the walker.
 pub fn check_restrictions(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
@@ -683,6 +711,7 @@ pub fn check_restrictions(data: &[u8]) {
             sound_sel.check(labels);
             sound_tree.check(labels);
         }
+        check_index(&sel, &sets);
         return;
     }
     let text = String::from_utf8_lossy(rest);
@@ -701,9 +730,168 @@ pub fn check_restrictions(data: &[u8]) {
         .collect();
     let sound = RestrictionCheck::new(&sel);
     sound.check(&given);
-    for labels in derived_label_sets(&sel, rest) {
-        sound.check(&labels);
+    let mut sets = derived_label_sets(&sel, rest);
+    sets.push(given);
+    for labels in &sets {
+        sound.check(labels);
     }
+    check_index(&sel, &sets);
+}
+
+/// The interned evaluator (`Interner::compile`, `compile_frozen`, `view`) agrees with the
+/// tree walker on every label set.
+pub fn check_interned(sel: &Selector, sets: &[&LabelSet]) {
+    let mut interner = Interner::new();
+    let interned: Vec<_> = sets.iter().map(|s| interner.label_set(s.iter())).collect();
+    let frozen = interner.compile_frozen(sel);
+    let compiled = interner.compile(sel);
+    for (ls, set) in interned.iter().zip(sets) {
+        let truth = selector_core::walk::matches(sel.ast(), *set);
+        assert_eq!(
+            compiled.matches(ls, &interner),
+            truth,
+            "interned {} disagrees with the walker on {set:?}",
+            sel.canonical()
+        );
+        assert_eq!(
+            frozen.matches(ls, &interner),
+            truth,
+            "frozen interned {} disagrees with the walker on {set:?}",
+            sel.canonical()
+        );
+        assert_eq!(sel.matches(&interner.view(ls)), truth);
+    }
+}
+
+/// Up to `max` sub-trees of `expr`, root first (each is a selector of its own).
+fn subtrees(expr: &Expr, out: &mut Vec<Selector>, max: usize) {
+    if out.len() >= max {
+        return;
+    }
+    out.push(Selector::from_expr(expr.clone()));
+    for c in expr.children() {
+        subtrees(c, out, max);
+    }
+}
+
+/// `SelectorIndex` (which files selectors under their label restrictions) gives exactly the
+/// pairs the tree walker gives, for `sel` and its sub-trees against `sets`, also after
+/// endpoints are relabelled and selectors and endpoints removed; the reported changes are
+/// exactly the pairs that changed.
+pub fn check_index(sel: &Selector, sets: &[LabelSet]) {
+    let mut selectors = Vec::new();
+    subtrees(sel.ast(), &mut selectors, 24);
+    let truth = |s: usize, e: usize| -> bool {
+        match (selectors.get(s), sets.get(e)) {
+            (Some(sel), Some(set)) => selector_core::walk::matches(sel.ast(), set),
+            _ => false,
+        }
+    };
+    let n = sets.len();
+    let mut index: SelectorIndex<usize, usize> = SelectorIndex::new();
+    // half the endpoints before the selectors, half after
+    for (e, set) in sets.iter().enumerate().take(n / 2) {
+        index.insert_endpoint(e, set.iter());
+    }
+    for (s, sel) in selectors.iter().enumerate() {
+        index.insert_selector(s, sel.clone());
+    }
+    for (e, set) in sets.iter().enumerate().skip(n / 2) {
+        index.insert_endpoint(e, set.iter());
+    }
+    let pairs = |index: &SelectorIndex<usize, usize>| -> BTreeSet<(usize, usize)> {
+        (0..selectors.len())
+            .flat_map(|s| index.endpoints_matching(&s).map(move |e| (s, *e)))
+            .collect()
+    };
+    let expected: BTreeSet<(usize, usize)> = (0..selectors.len())
+        .flat_map(|s| (0..n).map(move |e| (s, e)))
+        .filter(|&(s, e)| truth(s, e))
+        .collect();
+    let got = pairs(&index);
+    assert_eq!(
+        got,
+        expected,
+        "index pairs differ from the walker for {} (selectors: {:?})",
+        sel.canonical(),
+        selectors
+            .iter()
+            .map(Selector::canonical)
+            .collect::<Vec<_>>()
+    );
+    for (e, set) in sets.iter().enumerate() {
+        let mut by_labels: Vec<usize> = index
+            .selectors_matching_labels(set.iter())
+            .into_iter()
+            .copied()
+            .collect();
+        by_labels.sort_unstable();
+        let want: Vec<usize> = (0..selectors.len()).filter(|&s| truth(s, e)).collect();
+        assert_eq!(by_labels, want, "selectors_matching_labels on {set:?}");
+        for s in 0..selectors.len() {
+            assert_eq!(index.is_match(&s, &e), truth(s, e), "is_match({s}, {e})");
+        }
+    }
+    // relabel every endpoint to the next label set; the changes are exactly the difference
+    let mut before = got;
+    for e in 0..n {
+        let Some(next) = sets.get((e + 1) % n) else {
+            break;
+        };
+        let changes = index.insert_endpoint(e, next.iter());
+        let after = pairs(&index);
+        let started: BTreeSet<(usize, usize)> = changes.started.iter().copied().collect();
+        let stopped: BTreeSet<(usize, usize)> = changes.stopped.iter().copied().collect();
+        assert_eq!(
+            started.len(),
+            changes.started.len(),
+            "duplicate started pairs"
+        );
+        assert_eq!(
+            stopped.len(),
+            changes.stopped.len(),
+            "duplicate stopped pairs"
+        );
+        assert_eq!(
+            started,
+            after.difference(&before).copied().collect(),
+            "started pairs wrong after relabelling endpoint {e}"
+        );
+        assert_eq!(
+            stopped,
+            before.difference(&after).copied().collect(),
+            "stopped pairs wrong after relabelling endpoint {e}"
+        );
+        for s in 0..selectors.len() {
+            assert_eq!(
+                after.contains(&(s, e)),
+                selectors
+                    .get(s)
+                    .is_some_and(|sel| selector_core::walk::matches(sel.ast(), next)),
+                "after relabelling endpoint {e} to {next:?}, selector {s}"
+            );
+        }
+        before = after;
+    }
+    // removals report exactly the pairs that go
+    let changes = index.remove_selector(&0);
+    let after = pairs(&index);
+    assert!(changes.started.is_empty());
+    assert_eq!(
+        changes.stopped.iter().copied().collect::<BTreeSet<_>>(),
+        before.difference(&after).copied().collect(),
+        "remove_selector"
+    );
+    assert!(after.iter().all(|&(s, _)| s != 0));
+    let changes = index.remove_endpoint(&0);
+    let after2 = pairs(&index);
+    assert!(changes.started.is_empty());
+    assert_eq!(
+        changes.stopped.iter().copied().collect::<BTreeSet<_>>(),
+        after.difference(&after2).copied().collect(),
+        "remove_endpoint"
+    );
+    assert!(after2.iter().all(|&(_, e)| e != 0));
 }
 
 // ----------------------------------------------------------------------------------------
