@@ -1,7 +1,9 @@
 //! Python bindings for the Calico selector language: the native module
 //! `calico_selector._native`, re-exported by the `calico_selector` package.
 //!
-//! This crate only translates at the edge; every rule lives in `selector-core`. Label mappings
+//! This crate only translates at the edge: the language lives in `selector-core` and the linter
+//! in `selector-policy` (the one piece of printing done here is `faithful_text` in
+//! `selector.rs`, a text that parses back to a rewritten selector, for pickling). Label mappings
 //! are read in place (see [`labels`]), batch calls release the GIL, errors become
 //! `SelectorError` (a `ValueError`) or `TypeError`, and no Rust panic reaches Python.
 

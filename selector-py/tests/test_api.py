@@ -46,6 +46,13 @@ def test_public_names_are_exported() -> None:
     assert isinstance(cs.__version__, str) and cs.__version__.count(".") == 2
 
 
+def test_package_docstring_examples() -> None:
+    import doctest
+
+    result = doctest.testmod(cs, verbose=False)
+    assert result.attempted >= 4 and result.failed == 0
+
+
 def test_classes_live_in_the_public_module() -> None:
     for cls in (cs.Selector, cs.SelectorError, cs.SelectorSet, cs.Diagnostic, cs.Explanation,
                 cs.LabelSets, cs.LabelRestriction):
