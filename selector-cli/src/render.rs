@@ -49,16 +49,17 @@ pub fn human(d: &Diagnostic, file: Option<&SourceFile>, style: Style) -> String 
             .get(d.span.start.min(end)..end)
             .map_or(0, |s| s.chars().count())
             .max(1);
+        let (shown, caret_column, width) = window(line_text, d.column, width);
         let bar = style.paint("1;34", "|");
         out.push_str(&format!("{pad} {bar}\n"));
         out.push_str(&format!(
             "{} {bar} {}\n",
             style.paint("1;34", &d.line.to_string()),
-            line_text.replace('\t', " ")
+            shown.replace('\t', " ")
         ));
         out.push_str(&format!(
             "{pad} {bar} {}{}\n",
-            " ".repeat(d.column.saturating_sub(1)),
+            " ".repeat(caret_column.saturating_sub(1)),
             style.paint(sev_code, &"^".repeat(width))
         ));
     }
@@ -69,6 +70,30 @@ pub fn human(d: &Diagnostic, file: Option<&SourceFile>, style: Style) -> String 
         ));
     }
     out
+}
+
+/// Longest source line shown whole; longer lines are cut around the caret.
+const MAX_LINE: usize = 160;
+
+/// The part of a source line to show, the caret's column in it and the caret's width.
+fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_LINE {
+        return (line.to_string(), column, width);
+    }
+    let start = column.saturating_sub(1).saturating_sub(40);
+    let end = (start + MAX_LINE).min(chars.len());
+    let mut shown: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
+    let mut caret = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    let width = width.min(end.saturating_sub(column - 1).max(1));
+    (shown, caret, width)
 }
 
 /// Counts of findings by severity.
@@ -110,6 +135,21 @@ pub fn json(diags: &[Diagnostic], files: usize) -> Value {
         "summary": {"errors": e, "warnings": w, "infos": i},
         "diagnostics": diags,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = "x".repeat(1000);
+        let (shown, caret, width) = window(&line, 500, 3);
+        assert_eq!(shown.chars().count(), 162);
+        assert_eq!(caret, 42);
+        assert_eq!(width, 3);
+        assert_eq!(window("short", 2, 1), ("short".to_string(), 2, 1));
+    }
 }
 
 fn sarif_level(s: Severity) -> &'static str {

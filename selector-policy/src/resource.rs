@@ -360,12 +360,26 @@ pub struct ReadNote {
     pub message: String,
 }
 
-/// Extracts the resources of one parsed document (expanding `kind: List` `items`).
+/// Extracts the resources of one parsed document (expanding `kind: List` `items` and a
+/// top-level sequence of resources).
 pub fn resources_of(file_text: &str, file: usize, doc: &Node, out: &mut Vec<Resource>) {
+    collect_resources(file_text, file, doc, 0, out);
+}
+
+fn collect_resources(
+    file_text: &str,
+    file: usize,
+    doc: &Node,
+    depth: usize,
+    out: &mut Vec<Resource>,
+) {
+    if depth > 4 {
+        return;
+    }
     match &doc.value {
         Value::Seq(items) => {
             for item in items {
-                resources_of(file_text, file, item, out);
+                collect_resources(file_text, file, item, depth + 1, out);
             }
         }
         Value::Map(_) => {
@@ -373,7 +387,7 @@ pub fn resources_of(file_text: &str, file: usize, doc: &Node, out: &mut Vec<Reso
             if kind == "List" || kind.ends_with("List") {
                 if let Some(items) = doc.get("items") {
                     for item in items.items() {
-                        resources_of(file_text, file, item, out);
+                        collect_resources(file_text, file, item, depth + 1, out);
                     }
                 }
                 return;

@@ -164,6 +164,10 @@ fn tag_text(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
     tag.map(|t| format!("{}{}", t.handle, t.suffix))
 }
 
+/// Collections nested deeper than this are a syntax error (keeps every later recursive
+/// walk, and dropping the tree, far from the stack limit, also on WASM).
+pub const MAX_DEPTH: usize = 512;
+
 /// Parses every document of `text`.
 pub fn load(text: &str) -> Loaded {
     let chars = CharOffsets::new(text);
@@ -220,6 +224,13 @@ pub fn load(text: &str) -> Loaded {
                     in_flow: in_flow(&stack),
                 },
             },
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
+                loaded.error = Some(YamlError {
+                    message: format!("collections nested deeper than {MAX_DEPTH} levels"),
+                    offset: range(&span).start,
+                });
+                break;
+            }
             Event::SequenceStart(anchor, tag) => {
                 let r = range(&span);
                 let flow = text.get(r.clone()).is_some_and(|s| s.starts_with('['));
@@ -401,6 +412,13 @@ mod tests {
         let a = scalar(&l.documents[0], "a");
         assert_eq!(a.tag.as_deref(), Some("!has(x)"));
         assert!(scalar(&l.documents[0], "b").items()[0].in_flow);
+    }
+
+    #[test]
+    fn caps_nesting() {
+        let text: String = (0..600).map(|i| format!("{}-\n", " ".repeat(i))).collect();
+        let l = load(&text);
+        assert!(l.error.unwrap().message.contains("nested deeper"));
     }
 
     #[test]
