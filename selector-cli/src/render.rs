@@ -137,21 +137,6 @@ pub fn json(diags: &[Diagnostic], files: usize) -> Value {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::window;
-
-    #[test]
-    fn long_lines_are_cut_around_the_caret() {
-        let line = "x".repeat(1000);
-        let (shown, caret, width) = window(&line, 500, 3);
-        assert_eq!(shown.chars().count(), 162);
-        assert_eq!(caret, 42);
-        assert_eq!(width, 3);
-        assert_eq!(window("short", 2, 1), ("short".to_string(), 2, 1));
-    }
-}
-
 fn sarif_level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -224,4 +209,19 @@ pub fn sarif(diags: &[Diagnostic], files: &HashMap<String, SourceFile>) -> Value
             "results": results,
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = "x".repeat(1000);
+        let (shown, caret, width) = window(&line, 500, 3);
+        assert_eq!(shown.chars().count(), 162);
+        assert_eq!(caret, 42);
+        assert_eq!(width, 3);
+        assert_eq!(window("short", 2, 1), ("short".to_string(), 2, 1));
+    }
 }
