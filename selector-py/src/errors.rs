@@ -103,3 +103,14 @@ pub(crate) fn guard<T>(what: &str, f: impl FnOnce() -> T) -> PyResult<T> {
         ))
     })
 }
+
+/// Test hook: panics inside [`guard`], so the suite can check that a Rust panic reaches
+/// Python as a `RuntimeError` (never as pyo3's `PanicException`). Not part of the API.
+#[pyfunction]
+pub(crate) fn _panic_inside_guard() -> PyResult<()> {
+    // The one deliberate panic of the crate, to exercise the guard.
+    #[allow(clippy::panic)]
+    guard("running the panic test hook", || {
+        panic!("deliberate panic from the test hook")
+    })
+}

@@ -52,5 +52,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(lint::lint_text, m)?)?;
     m.add_function(wrap_pyfunction!(lint::lint_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::_panic_inside_guard, m)?)?;
     Ok(())
 }

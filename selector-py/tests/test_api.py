@@ -352,6 +352,13 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
     assert cs.Selector(bangs).canonical == "!has(a)"
 
 
+def test_a_rust_panic_becomes_a_runtime_error() -> None:
+    # pyo3 would raise PanicException, a BaseException that `except Exception` misses; the
+    # package's guard turns any panic into a RuntimeError.
+    with pytest.raises(RuntimeError, match="internal error in calico_selector.*deliberate panic"):
+        native._panic_inside_guard()
+
+
 def test_validate_never_raises_on_bad_selectors() -> None:
     assert cs.validate('a == "x"') == []
     [d] = cs.validate("a == x")

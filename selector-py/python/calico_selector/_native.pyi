@@ -1,7 +1,7 @@
 """Type stubs for the native module `calico_selector._native` (built from selector-py/src)."""
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, Union, final
 
 _Path = Union[str, os.PathLike[str]]
@@ -16,6 +16,7 @@ __all__ = [
     "SelectorError",
     "SelectorSet",
     "__version__",
+    "_panic_inside_guard",
     "lint_paths",
     "lint_text",
     "parse",
@@ -94,7 +95,7 @@ class LabelRestriction:
         cls,
         present: bool = False,
         absent: bool = False,
-        values: Iterable[str] | None = None,
+        values: Sequence[str] | None = None,
     ) -> LabelRestriction: ...
     @property
     def present(self) -> bool:
@@ -147,7 +148,7 @@ class Diagnostic:
     def __new__(
         cls,
         rule: str,
-        severity: str,
+        severity: Literal["error", "warning", "info"],
         message: str,
         help: str | None = None,
         file: str = "<input>",
@@ -234,3 +235,6 @@ def lint_text(text: str, filename: _Path | None = None) -> list[Diagnostic]:
 
 def lint_paths(paths: _Path | Iterable[_Path]) -> list[Diagnostic]:
     """Lint files and directories (recursively ``*.yaml``, ``*.yml``, ``*.json``)."""
+
+def _panic_inside_guard() -> None:
+    """Test hook (not API): a deliberate Rust panic, which must surface as RuntimeError."""
