@@ -213,43 +213,59 @@ impl Interner {
 
 /// A label set in interned form: `(name, value)` symbol pairs sorted by name, names unique.
 ///
-/// One allocation per label set: the sorted names, padded with [`Symbol::UNKNOWN`] to a
-/// multiple of four, then the values in the same order. Names sit side by side so that a
-/// lookup reads one or two cache lines of integers, in whole groups of four.
+/// One allocation per label set (the sorted names, then the values in the same order) plus,
+/// inline, a 32-slot hash table of positions for sets of up to 16 labels.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct LabelSet {
     symbols: Box<[Symbol]>,
-    len: u32,
+    /// Open addressing over `name_slot(name)`: 0 is empty, `i + 1` is position `i`.
+    slots: [u8; SLOTS],
+}
+
+/// Slots of the inline table; it is used for sets of up to `SLOTS / 2` labels.
+const SLOTS: usize = 32;
+
+/// The first slot to probe for `name`: Fibonacci hashing, the top five bits of a multiply.
+#[inline]
+fn name_slot(name: Symbol) -> usize {
+    (name.0.wrapping_mul(0x9E37_79B1) >> 27) as usize
 }
 
 impl LabelSet {
     fn from_sorted(entries: &[(Symbol, Symbol)]) -> LabelSet {
-        let padded = entries.len().next_multiple_of(4);
         let names = entries.iter().map(|&(n, _)| n);
-        let padding = std::iter::repeat(Symbol::UNKNOWN).take(padded - entries.len());
         let values = entries.iter().map(|&(_, v)| v);
+        let mut slots = [0u8; SLOTS];
+        if entries.len() <= SLOTS / 2 {
+            for (i, &(name, _)) in entries.iter().enumerate() {
+                let mut at = name_slot(name);
+                while let Some(slot) = slots.get_mut(at) {
+                    if *slot == 0 {
+                        *slot = i as u8 + 1;
+                        break;
+                    }
+                    at = (at + 1) % SLOTS;
+                }
+            }
+        }
         LabelSet {
-            symbols: names.chain(padding).chain(values).collect(),
-            len: entries.len() as u32,
+            symbols: names.chain(values).collect(),
+            slots,
         }
     }
 
-    /// The padded names and the values.
+    /// The names and the values.
     #[inline]
     fn halves(&self) -> (&[Symbol], &[Symbol]) {
-        let padded = (self.len as usize).next_multiple_of(4);
-        self.symbols
-            .split_at_checked(padded)
-            .unwrap_or((&self.symbols, &[]))
+        self.symbols.split_at(self.symbols.len() / 2)
     }
 
     /// The value of label `name`, or `None` when absent.
     ///
-    /// The position of `name` among the sorted names is the number of names smaller than it.
-    /// For the dozen labels a pod has, that count is a branch-free loop over groups of four
-    /// (padding never counts: it is the largest symbol) which the compiler turns into a few
-    /// vector compares, cheaper than the mispredicted branches of a search (measured: a
-    /// branch-free binary search was slower here). Beyond 32 labels it is a binary search.
+    /// A pod has a dozen labels; for up to 16 the set keeps a small hash table inline (32
+    /// one-byte slots, at most half full), so a lookup is one multiply, usually one probe and
+    /// one comparison of integers, with no pointer to follow before the hit. Larger sets use
+    /// a binary search of the sorted names.
     ///
     /// ```
     /// let mut interner = selector_core::interned::Interner::new();
@@ -261,21 +277,23 @@ impl LabelSet {
     #[inline]
     pub fn get(&self, name: Symbol) -> Option<Symbol> {
         let (names, values) = self.halves();
-        let at = if names.len() <= 32 {
-            let mut count = 0u32;
-            for group in names.chunks_exact(4) {
-                for &n in group {
-                    count += u32::from(n < name);
+        let at = if names.len() <= SLOTS / 2 {
+            let mut at = name_slot(name);
+            loop {
+                let i = usize::from(*self.slots.get(at)?).checked_sub(1)?;
+                if names.get(i) == Some(&name) {
+                    break i;
                 }
+                at = (at + 1) % SLOTS;
             }
-            count as usize
         } else {
-            names.partition_point(|&n| n < name)
+            let i = names.partition_point(|&n| n < name);
+            if names.get(i) != Some(&name) {
+                return None;
+            }
+            i
         };
-        match names.get(at) {
-            Some(&n) if n == name => values.get(at).copied(),
-            _ => None,
-        }
+        values.get(at).copied()
     }
 
     /// The `(name, value)` pairs, sorted by name symbol.
@@ -295,12 +313,12 @@ impl LabelSet {
 
     /// The number of labels.
     pub fn len(&self) -> usize {
-        self.len as usize
+        self.symbols.len() / 2
     }
 
     /// Whether there are no labels.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.symbols.is_empty()
     }
 }
 
@@ -542,6 +560,31 @@ mod tests {
         assert_eq!(labels.len(), 2);
         let a = interner.get("a").unwrap();
         assert_eq!(labels.get(a), interner.get("1"));
+    }
+
+    #[test]
+    fn lookups_find_every_label_and_nothing_else_at_every_size() {
+        let mut interner = Interner::new();
+        let strings: Vec<Symbol> = (0..200)
+            .map(|i| interner.intern(&format!("s{i}")))
+            .collect();
+        for len in 0..=20 {
+            // Names spread over the symbol space so that hash slots collide.
+            let pairs: Vec<(String, String)> = (0..len)
+                .map(|i| (format!("s{}", i * 7 % 200), format!("s{}", i + 100)))
+                .collect();
+            let labels = interner.label_set(pairs.iter().map(|(n, v)| (n, v)));
+            assert_eq!(labels.len(), len);
+            for &sym in &strings {
+                let name = interner.resolve(sym).unwrap();
+                let expected = pairs
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .and_then(|(_, v)| interner.get(v));
+                assert_eq!(labels.get(sym), expected, "{len} labels, {name}");
+            }
+            assert_eq!(labels.get(Symbol::UNKNOWN), None);
+        }
     }
 
     #[test]
