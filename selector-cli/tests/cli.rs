@@ -131,6 +131,11 @@ fn rule_k8s_selector_syntax() {
 }
 
 #[test]
+fn rule_peer_outside_namespace() {
+    lint_fixture("peer-outside-namespace");
+}
+
+#[test]
 fn rule_textual_rewrite() {
     lint_fixture("textual-rewrite");
 }

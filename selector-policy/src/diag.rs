@@ -156,6 +156,7 @@ rules! {
     UNSELECTED_HOST_ENDPOINT = "unselected-host-endpoint", Warning, "A HostEndpoint that no policy in the input selects: all its traffic is denied except failsafe ports.";
     POLICY_SELECTS_NOTHING = "policy-selects-nothing", Info, "A policy whose selector selects no endpoint in the input.";
     K8S_SELECTOR_SYNTAX = "k8s-selector-syntax", Error, "Kubernetes label-selector syntax where a Calico selector is needed.";
+    PEER_OUTSIDE_NAMESPACE = "peer-outside-namespace", Warning, "A namespaced policy's rule selector that matches resources of the input only outside the policy's namespace (it needs a namespaceSelector).";
     TEXTUAL_REWRITE = "textual-rewrite", Warning, "A string literal containing `all()` or `global()` where Calico rewrites that text when it combines selectors.";
 }
 

@@ -3,10 +3,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::{
-    Diagnostic, DUPLICATE_RESOURCE, POLICY_SELECTS_NOTHING, TEXTUAL_REWRITE, UNKNOWN_LABEL,
-    UNSELECTED_HOST_ENDPOINT, YAML_SYNTAX,
+    Diagnostic, DUPLICATE_RESOURCE, PEER_OUTSIDE_NAMESPACE, POLICY_SELECTS_NOTHING,
+    TEXTUAL_REWRITE, UNKNOWN_LABEL, UNSELECTED_HOST_ENDPOINT, YAML_SYNTAX,
 };
-use crate::model::{policy_selector, Model, SelectorCache, AUTOMATIC_LABELS};
+use crate::model::{peer_selector, policy_selector, Model, SelectorCache, AUTOMATIC_LABELS};
 use crate::resource::{resources_of, Kind, Resource, SelectorField};
 use crate::rules::{check_field, label_span};
 use crate::source::SourceFile;
@@ -158,7 +158,12 @@ impl KnownLabels {
         } else if let Some(rest) = label.strip_prefix("pcsa.") {
             (&self.account, rest, "service account")
         } else if namespaced_only {
-            (&self.namespaced, label, "pod or network set")
+            // Only namespaced resources can match, but a label carried by a global one
+            // is no typo: `peer-outside-namespace` reports the scoping.
+            if self.namespaced.is_empty() {
+                return None;
+            }
+            (&self.endpoint, label, "pod or network set")
         } else {
             (&self.endpoint, label, "endpoint or network set")
         };
@@ -324,8 +329,97 @@ fn duplicates(a: &Analysis, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A namespaced policy's rule peer with a `selector` and no `namespaceSelector` matches
+/// only in the policy's namespace; report when what the selector matches is elsewhere.
+fn peers_outside_namespace(
+    a: &Analysis,
+    model: &Model,
+    cache: &mut SelectorCache,
+    out: &mut Vec<Diagnostic>,
+) {
+    for r in &a.resources {
+        let (Some(policy), Some(file), true) = (&r.policy, a.file_of(r), r.kind.is_namespaced())
+        else {
+            continue;
+        };
+        let ns = r.namespace.as_deref().unwrap_or("default");
+        for rule in &policy.rules {
+            for (peer, which) in [(&rule.source, "source"), (&rule.destination, "destination")] {
+                let only_not = peer.selector.is_none()
+                    && peer.namespace_selector.is_none()
+                    && peer.service_account_selector.is_none()
+                    && peer.service_account_names.is_empty();
+                if let (true, Some(not), Some("Deny")) =
+                    (only_not, &peer.not_selector, rule.action.as_deref())
+                {
+                    if let Some(t) = not.text() {
+                        out.push(Diagnostic::new(
+                            &PEER_OUTSIDE_NAMESPACE,
+                            file,
+                            t.file_range(0..t.text.len()),
+                            format!(
+                                "without a namespaceSelector this Deny covers only {which}s in namespace `{ns}` that do not match the notSelector; {which}s in other namespaces, host endpoints and addresses unknown to Calico are not denied"
+                            ),
+                            Some("a GlobalNetworkPolicy's notSelector matches every peer without the label, addresses unknown to Calico included; or add rules for the other peers".to_string()),
+                        ));
+                    }
+                    continue;
+                }
+                let Some(field) = &peer.selector else {
+                    continue;
+                };
+                if peer.namespace_selector.is_some() || peer.not_selector.is_some() {
+                    continue;
+                }
+                let Some(ps) = peer_selector(cache, r, peer) else {
+                    continue;
+                };
+                if !model.select_peer(&ps).is_empty() {
+                    continue;
+                }
+                let Some(raw) = cache.field(field) else {
+                    continue;
+                };
+                let elsewhere: Vec<&Resource> = model
+                    .select(raw, |_| true)
+                    .into_iter()
+                    .filter_map(|id| model.endpoints.get(id))
+                    .filter_map(|e| a.resources.get(e.resource))
+                    .collect();
+                let Some(t) = field.text() else { continue };
+                if elsewhere.is_empty() {
+                    continue;
+                }
+                let global = elsewhere.iter().any(|e| e.namespace.is_none());
+                let namespaced = elsewhere.iter().any(|e| e.namespace.is_some());
+                let mut names: Vec<String> =
+                    elsewhere.iter().take(3).map(|e| e.display_name()).collect();
+                if elsewhere.len() > 3 {
+                    names.push(format!("and {} more", elsewhere.len() - 3));
+                }
+                let help = match (global, namespaced) {
+                    (true, false) => "add `namespaceSelector: global()` to this peer to match global network sets and host endpoints",
+                    (false, _) => "add a `namespaceSelector` to this peer (`all()` for every namespace, or `projectcalico.org/name == \"<ns>\"`)",
+                    (true, true) => "add a `namespaceSelector` to this peer: `all()` matches every namespace, `global()` global network sets and host endpoints (use two rules for both)",
+                };
+                out.push(Diagnostic::new(
+                    &PEER_OUTSIDE_NAMESPACE,
+                    file,
+                    t.file_range(0..t.text.len()),
+                    format!(
+                        "without a namespaceSelector this matches only in namespace `{ns}`, but what it matches in the input is elsewhere: {}",
+                        names.join(", ")
+                    ),
+                    Some(help.to_string()),
+                ));
+            }
+        }
+    }
+}
+
 fn selection(a: &Analysis, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
     let model = Model::new(&a.resources);
+    peers_outside_namespace(a, &model, cache, out);
     let mut selected = vec![false; model.endpoints.len()];
     let policy_targets = model
         .endpoints

@@ -9,15 +9,46 @@ fn examples() -> PathBuf {
 }
 
 #[test]
-fn examples_have_exactly_the_typha_clash() {
+fn examples_have_the_typha_clash_and_the_namespace_scoping_problems() {
     let diags = lint_paths(&[examples()]);
-    assert_eq!(diags.len(), 1, "{diags:#?}");
-    let d = &diags[0];
-    assert_eq!(d.rule, "duplicate-resource");
-    assert_eq!(d.severity, Severity::Error);
-    assert!(d.file.ends_with("deny-list/typha-prometheus-policy.yaml"));
-    assert_eq!((d.line, d.column), (6, 9));
-    assert!(d.message.contains("restrict-calico-node-prometheus"));
+    let found: Vec<(&str, &str, usize, usize)> = diags
+        .iter()
+        .map(|d| {
+            let file = d
+                .file
+                .rsplit_once("secure-prometheus/")
+                .map_or("", |(_, f)| f);
+            (d.rule.as_str(), file, d.line, d.column)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "peer-outside-namespace",
+                "allow-list/kube-controllers-prometheus-policy.yaml",
+                15,
+                19
+            ),
+            (
+                "peer-outside-namespace",
+                "deny-list/kube-controllers-prometheus-policy.yaml",
+                18,
+                22
+            ),
+            (
+                "duplicate-resource",
+                "deny-list/typha-prometheus-policy.yaml",
+                6,
+                9
+            ),
+        ],
+        "{diags:#?}"
+    );
+    let clash = &diags[2];
+    assert_eq!(clash.severity, Severity::Error);
+    assert!(clash.message.contains("restrict-calico-node-prometheus"));
+    assert!(diags[..2].iter().all(|d| d.severity == Severity::Warning));
 }
 
 #[test]
