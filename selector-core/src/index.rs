@@ -451,14 +451,15 @@ impl<S, E> SelectorIndex<S, E> {
     }
 
     fn probe_cost(&self, probe: Probe) -> usize {
-        // Twice the endpoints it brings up, plus one for a test of presence or text, so that
-        // with no endpoints yet (all counts zero) a pair is preferred.
+        // Twice the endpoints a probe brings up, plus a little for a probe that tests less
+        // than a value, so that with no endpoints yet (all counts zero) a pair is preferred
+        // to a string test, and that to a mere presence.
         match probe {
             Probe::Value(n, v) => 2 * self.endpoints_by_value.get(&(n, v)).map_or(0, |s| s.len()),
-            Probe::Name(n) => 2 * self.endpoints_by_name.get(&n).map_or(0, |s| s.len()) + 1,
             // An estimate, to spare a string test per distinct value: a quarter of the
             // endpoints with the label.
-            Probe::Text(n, ..) => self.endpoints_by_name.get(&n).map_or(0, |s| s.len()) / 2 + 1,
+            Probe::Text(n, ..) => self.endpoints_by_name.get(&n).map_or(0, |s| s.len()) / 2 + 2,
+            Probe::Name(n) => 2 * self.endpoints_by_name.get(&n).map_or(0, |s| s.len()) + 3,
         }
     }
 
