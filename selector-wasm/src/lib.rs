@@ -19,7 +19,7 @@ pub mod model;
 pub mod span;
 
 pub use labels::LabelSet;
-use labels::{JsLabels, LabelKeys};
+use labels::{with_js_labels, LabelKeys};
 use model::{CheckResult, ErrorInfo, ExplanationInfo, TokensResult};
 use selector_core::{ParseError, Selector as CoreSelector};
 use serde::Serialize;
@@ -67,8 +67,7 @@ impl Selector {
     /// Throws a `TypeError` if `labels` is not an object or a label the selector reads is
     /// not a string (`undefined` counts as absent).
     pub fn matches(&self, labels: &JsValue) -> Result<bool, JsValue> {
-        let view = JsLabels::read(labels, self.keys())?;
-        Ok(self.inner.matches(&view))
+        with_js_labels(labels, self.keys(), |view| self.inner.matches(view))
     }
 
     /// Whether the selector matches a prepared [`LabelSet`]: no JS object is read, so this
@@ -104,8 +103,7 @@ impl Selector {
     /// Why the selector does or does not match `labels`: a tree of sub-expressions with
     /// their verdicts and spans in the source text. Throws like `matches`.
     pub fn explain(&self, labels: &JsValue) -> Result<JsValue, JsValue> {
-        let view = JsLabels::read(labels, self.keys())?;
-        let explanation = self.inner.explain(&view);
+        let explanation = with_js_labels(labels, self.keys(), |view| self.inner.explain(view))?;
         to_js(&ExplanationInfo::new(&explanation, self.inner.source()))
     }
 

@@ -108,3 +108,23 @@ test("a lone surrogate before an error keeps UTF-16 offsets aligned", () => {
   assert.equal(d.start, sel.lastIndexOf("= "));
   assert.equal(d.byteStart, Buffer.byteLength('a == "\uFFFD" && b '));
 });
+
+test("label values of any size and script are read exactly, from objects and Maps", () => {
+  const s = wasm.parse('a == "é😀" || b ends with "😀" || c starts with "x\u00e9"');
+  const cases = [
+    [{ a: "é😀" }, true],
+    [{ a: "é😀 " }, false],
+    [{ b: "é".repeat(400_000) + "😀" }, true], // grows the scratch buffer past 1 MB
+    [{ b: "😀".repeat(100_000) + "x" }, false],
+    [{ c: "xé" + "日本".repeat(50_000) }, true],
+    [{ c: "x\u0065\u0301" }, false],
+    [{ a: "\uD83D\uDE00".slice(0, 1) }, false],
+    [{ z: "é".repeat(10), a: "é😀" }, true],
+  ];
+  for (const [labels, expected] of cases) {
+    assert.equal(s.matches(labels), expected, JSON.stringify(labels).slice(0, 60));
+    assert.equal(s.matches(new Map(Object.entries(labels))), expected);
+    assert.equal(s.explain(labels).matched, expected);
+  }
+  s.free();
+});
