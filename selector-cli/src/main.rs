@@ -141,6 +141,17 @@ const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let sarif_elsewhere = match &cli.command {
+        Command::Check { format, .. }
+        | Command::Eval { format, .. }
+        | Command::Explain { format, .. }
+        | Command::Select { format, .. } => *format == Format::Sarif,
+        _ => false,
+    };
+    if sarif_elsewhere {
+        eprintln!("calico-selector: error: `--format sarif` is only for `lint`");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let result = match cli.command {
         Command::Lint {
             paths,
