@@ -12,8 +12,8 @@
 //! # Ok::<(), selector_core::ParseError>(())
 //! ```
 //!
-//! Data flows one way: text → [`parser`] (nom recognisers in [`lexer`]) → [`ast`] →
-//! canonical text ([`print`]), unique id ([`id`]), label restrictions ([`restrict`]) and a
+//! Data flows one way: text → [`mod@parser`] (nom recognisers in [`lexer`]) → [`ast`] →
+//! canonical text ([`mod@print`]), unique id ([`id`]), label restrictions ([`restrict`]) and a
 //! flat [`compile::Program`] run by [`vm`]; [`walk`] is the reference evaluator.
 //!
 //! # Limits
@@ -82,7 +82,9 @@ impl Selector {
     }
 
     /// Builds a selector from a syntax tree (for example one produced by a rewrite).
-    /// Its source text is its canonical text; spans still refer to the text the tree came from.
+    /// Its source text is [`print::reparseable`]: the canonical text, except that nested
+    /// negations keep their parentheses, so the source parses back to this very tree.
+    /// Spans still refer to the text the tree came from.
     ///
     /// ```
     /// let a = selector_core::Selector::parse("a == 'x'").unwrap();
@@ -90,8 +92,8 @@ impl Selector {
     /// assert_eq!(a, b);
     /// ```
     pub fn from_expr(expr: Expr) -> Selector {
-        let canonical = print::canonical(&expr);
-        Selector::from_parts(canonical, expr)
+        let source = print::reparseable(&expr);
+        Selector::from_parts(source, expr)
     }
 
     fn from_parts(source: String, expr: Expr) -> Selector {

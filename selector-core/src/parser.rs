@@ -4,7 +4,7 @@
 //! `or := and ("||" and)*`, `and := unary ("&&" unary)*`, `unary := "!"* primary`.
 //! Runs of `!` are counted in a loop (a million of them parse in linear time); only
 //! parentheses recurse, and they are capped at [`NESTING_LIMIT`] levels, so no input can
-//! overflow the stack. The parser is generic over a [`Build`] so that [`validate`] runs the
+//! overflow the stack. The parser is generic over a `Build` trait so that [`validate`] runs the
 //! very same grammar without allocating a tree.
 
 use crate::ast::{CompareOp, Expr, Span};

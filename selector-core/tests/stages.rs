@@ -298,3 +298,31 @@ fn selectors_compare_and_serialize_by_canonical_text() {
     fn is_send_sync<T: Send + Sync>() {}
     is_send_sync::<Selector>();
 }
+
+#[test]
+fn rewritten_selectors_have_a_source_that_parses_back_to_the_same_tree() {
+    // Same structure, ignoring spans (those of a rewrite still refer to the original text).
+    let shape = |s: &Selector| selector_core::print::reparseable(s.ast());
+    for text in [
+        "!(!has(a))",
+        "!(!(!(a == 'x')))",
+        "!(!a in {'x'} && !(!has(b)))",
+        "has(a) || (b == 'y' && c != 'z')",
+    ] {
+        let s = Selector::parse(text).unwrap();
+        let rewritten = s.with_label_prefix("pcns.");
+        let back = Selector::parse(rewritten.source()).unwrap();
+        assert_eq!(shape(&back), shape(&rewritten), "rewrite of {text:?}");
+        assert_eq!(back.unique_id(), rewritten.unique_id());
+        let same = Selector::from_expr(s.ast().clone());
+        assert_eq!(shape(&Selector::parse(same.source()).unwrap()), shape(&s));
+        assert_eq!(same.unique_id(), s.unique_id());
+    }
+    assert_eq!(
+        Selector::parse("!(!has(a))")
+            .unwrap()
+            .with_label_prefix("p.")
+            .source(),
+        "!(!has(p.a))"
+    );
+}
