@@ -12,4 +12,12 @@ grep -q 'deny-list/typha-prometheus-policy.yaml:[0-9]*:[0-9]*: error\[duplicate-
 json=$(bash scripts/main-job.sh --format json 2>/dev/null); [ $? -eq 1 ] || fail "--format json: expected exit 1"
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(x["rule"]=="duplicate-resource" for x in d["diagnostics"]), d' <<<"$json" \
   || fail "--format json does not carry the duplicate-resource finding"
-echo "main job: found the Typha name clash (exit 1, as a linter should)"
+shown=$(python3 - <<'PY'
+import re
+text = open("README.md", encoding="utf-8").read()
+m = re.search(r"\$ bash scripts/main-job.sh\n(.*?)\n```", text, re.S)
+print(m.group(1) if m else "")
+PY
+)
+[ "$shown" = "$out" ] || { diff <(printf '%s\n' "$shown") <(printf '%s\n' "$out") | head -20; fail "README.md shows other output than the main job prints: update it"; }
+echo "main job: found the Typha name clash (exit 1, as a linter should); README shows its output exactly"
