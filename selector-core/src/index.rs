@@ -1324,6 +1324,7 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_strategies::{label_name, label_value, selector_text};
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -1407,44 +1408,6 @@ mod tests {
         assert!(index.remove_endpoint(&"e").is_empty());
         assert_eq!(index.endpoint_count(), 0);
         assert!(index.endpoints_by_value.is_empty() && index.values_by_name.is_empty());
-    }
-
-    fn label_name() -> impl Strategy<Value = String> {
-        prop::sample::select(vec!["a", "b", "c"]).prop_map(str::to_owned)
-    }
-
-    fn label_value() -> impl Strategy<Value = String> {
-        prop::sample::select(vec!["", "x", "y", "xy", "yx"]).prop_map(str::to_owned)
-    }
-
-    fn selector_text() -> impl Strategy<Value = String> {
-        let leaf = prop_oneof![
-            label_name().prop_map(|n| format!("has({n})")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} == '{v}'")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} != '{v}'")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} contains '{v}'")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} starts with '{v}'")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} ends with '{v}'")),
-            (
-                label_name(),
-                prop::collection::vec(label_value(), 0..3),
-                any::<bool>()
-            )
-                .prop_map(|(n, vs, neg)| {
-                    let set: Vec<String> = vs.iter().map(|v| format!("'{v}'")).collect();
-                    let op = if neg { "not in" } else { "in" };
-                    format!("{n} {op} {{{}}}", set.join(", "))
-                }),
-            Just("all()".to_owned()),
-        ];
-        leaf.prop_recursive(3, 16, 3, |inner| {
-            prop_oneof![
-                inner.clone().prop_map(|e| format!("!({e})")),
-                prop::collection::vec(inner.clone(), 2..4)
-                    .prop_map(|es| format!("({})", es.join(" && "))),
-                prop::collection::vec(inner, 2..4).prop_map(|es| format!("({})", es.join(" || "))),
-            ]
-        })
     }
 
     fn labels() -> impl Strategy<Value = Pairs> {

@@ -550,6 +550,7 @@ impl Hasher for FxHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_strategies::{label_name, label_value, selector_text};
     use crate::walk;
     use proptest::prelude::*;
 
@@ -634,44 +635,6 @@ mod tests {
             );
         }
         assert_eq!(interner.len(), 2);
-    }
-
-    fn label_name() -> impl Strategy<Value = String> {
-        prop::sample::select(vec!["a", "b", "c", "d"]).prop_map(str::to_owned)
-    }
-
-    fn label_value() -> impl Strategy<Value = String> {
-        prop::sample::select(vec!["", "x", "y", "xy", "yx"]).prop_map(str::to_owned)
-    }
-
-    fn selector_text() -> impl Strategy<Value = String> {
-        let leaf = prop_oneof![
-            label_name().prop_map(|n| format!("has({n})")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} == '{v}'")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} != '{v}'")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} contains '{v}'")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} starts with '{v}'")),
-            (label_name(), label_value()).prop_map(|(n, v)| format!("{n} ends with '{v}'")),
-            (
-                label_name(),
-                prop::collection::vec(label_value(), 0..4),
-                any::<bool>()
-            )
-                .prop_map(|(n, vs, neg)| {
-                    let set: Vec<String> = vs.iter().map(|v| format!("'{v}'")).collect();
-                    let op = if neg { "not in" } else { "in" };
-                    format!("{n} {op} {{{}}}", set.join(", "))
-                }),
-            Just("all()".to_owned()),
-        ];
-        leaf.prop_recursive(4, 24, 4, |inner| {
-            prop_oneof![
-                inner.clone().prop_map(|e| format!("!({e})")),
-                prop::collection::vec(inner.clone(), 2..4)
-                    .prop_map(|es| format!("({})", es.join(" && "))),
-                prop::collection::vec(inner, 2..4).prop_map(|es| format!("({})", es.join(" || "))),
-            ]
-        })
     }
 
     proptest! {

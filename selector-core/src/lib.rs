@@ -35,6 +35,8 @@ pub mod parser;
 pub mod print;
 pub mod restrict;
 pub mod rewrite;
+#[cfg(test)]
+mod test_strategies;
 pub mod vm;
 pub mod walk;
 
