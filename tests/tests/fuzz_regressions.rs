@@ -2,7 +2,8 @@
 //! through the same checks as the cargo-fuzz target `<target>` (`fuzz/src/checks.rs`, included
 //! here), so a crash once found stays fixed under an ordinary `cargo test`. The directories
 //! also keep hand-picked stress inputs (nesting at and over the limit, a million `!`,
-//! megabyte selectors) so the replay always exercises something.
+//! megabyte selectors, a 250 KB chain of about 11,000 terms) and a few large corpus entries, so
+//! the replay always exercises something.
 //!
 //! To add a crash: `cargo fuzz tmin <target> <artifact>`, then copy the minimised file into
 //! `tests/fuzz-regressions/<target>/` under a name that says what it is.
@@ -87,5 +88,15 @@ fn stress_inputs_are_in_place() {
             .kind(),
         selector_core::ErrorKind::NestingTooDeep
     );
-    assert!(read("megabyte-chain.txt").len() >= 1_000_000);
+    assert!(read("long-string-1mb.txt").len() >= 1_000_000);
+    assert!(read("megabyte-error-at-end.txt").len() >= 1_000_000);
+    let chain = read("mixed-chain-250k.txt");
+    assert!(chain.len() >= 240_000);
+    assert!(
+        selector_core::Selector::parse(&chain)
+            .unwrap()
+            .label_names()
+            .len()
+            > 10_000
+    );
 }
