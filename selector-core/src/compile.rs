@@ -121,6 +121,12 @@ impl Size {
 
 impl Program {
     /// Compiles a syntax tree.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("a == 'x' && has(b)").unwrap();
+    /// let program = selector_core::compile::Program::compile(s.ast());
+    /// assert!(program.run(&[("a", "x"), ("b", "")]));
+    /// ```
     pub fn compile(expr: &Expr) -> Program {
         // Sized in one pass first, so that each buffer is allocated once.
         let mut size = Size::default();
@@ -146,6 +152,11 @@ impl Program {
     }
 
     /// The distinct label names the program reads, in order of first use.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("b == 'x' || a != 'y' || has(b)").unwrap();
+    /// assert_eq!(s.program().label_names().collect::<Vec<_>>(), ["b", "a"]);
+    /// ```
     pub fn label_names(&self) -> impl Iterator<Item = &str> {
         let mut seen = HashSet::new();
         self.nodes
@@ -155,11 +166,22 @@ impl Program {
     }
 
     /// The number of nodes: one per label test.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("a == 'x' && (b != 'y' || all())").unwrap();
+    /// assert_eq!(s.program().len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
 
     /// Whether the program tests no label at all (a constant selector such as `all()`).
+    ///
+    /// ```
+    /// use selector_core::Selector;
+    /// assert!(Selector::parse("all()").unwrap().program().is_empty());
+    /// assert!(!Selector::parse("has(a)").unwrap().program().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }

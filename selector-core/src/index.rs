@@ -133,6 +133,15 @@ impl SlotSet {
 
 /// What one call changed: the `(selector id, endpoint id)` pairs that started matching and
 /// those that stopped, each list in no particular order.
+///
+/// ```
+/// use selector_core::{index::SelectorIndex, Selector};
+/// let mut index = SelectorIndex::<&str, &str>::new();
+/// index.insert_selector("web", Selector::parse("app == 'web'").unwrap());
+/// let changes = index.insert_endpoint("pod-1", [("app", "web")]);
+/// assert_eq!(changes.started, [("web", "pod-1")]);
+/// assert!(changes.stopped.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchChanges<S, E> {
     /// Pairs that match now and did not before the call.
@@ -318,6 +327,18 @@ impl<T> Slots<T> {
 /// pairs that started and stopped matching. Strings are interned in the index's own
 /// [`Interner`], which never forgets a string: memory grows with the number of distinct label
 /// names and values ever seen.
+///
+/// ```
+/// use selector_core::{index::SelectorIndex, Selector};
+/// let mut index = SelectorIndex::<String, String>::new();
+/// index.insert_endpoint("pod-1".into(), [("app", "web"), ("env", "prod")]);
+/// index.insert_endpoint("pod-2".into(), [("app", "db")]);
+/// index.insert_selector("web-prod".into(), Selector::parse("app == 'web' && env == 'prod'").unwrap());
+/// let matched: Vec<&String> = index.endpoints_matching(&"web-prod".to_string()).collect();
+/// assert_eq!(matched, ["pod-1"]);
+/// let changes = index.insert_endpoint("pod-1".into(), [("app", "web")]);
+/// assert_eq!(changes.stopped, [("web-prod".to_string(), "pod-1".to_string())]);
+/// ```
 pub struct SelectorIndex<S = String, E = String> {
     interner: Interner,
     selector_slots: HashMap<S, u32, FastHash>,
@@ -383,16 +404,34 @@ impl<S, E> fmt::Debug for SelectorIndex<S, E> {
 
 impl<S, E> SelectorIndex<S, E> {
     /// An empty index.
+    ///
+    /// ```
+    /// let index = selector_core::index::SelectorIndex::<u32, u32>::new();
+    /// assert_eq!(index.selector_count() + index.endpoint_count(), 0);
+    /// ```
     pub fn new() -> Self {
         SelectorIndex::default()
     }
 
     /// The number of selectors.
+    ///
+    /// ```
+    /// let mut index = selector_core::index::SelectorIndex::<u32, u32>::new();
+    /// index.insert_selector(7, selector_core::Selector::parse("has(a)").unwrap());
+    /// assert_eq!(index.selector_count(), 1);
+    /// ```
     pub fn selector_count(&self) -> usize {
         self.selector_slots.len()
     }
 
     /// The number of endpoints.
+    ///
+    /// ```
+    /// let mut index = selector_core::index::SelectorIndex::<u32, u32>::new();
+    /// index.insert_endpoint(1, [("a", "x")]);
+    /// index.insert_endpoint(1, [("a", "y")]);
+    /// assert_eq!(index.endpoint_count(), 1);
+    /// ```
     pub fn endpoint_count(&self) -> usize {
         self.endpoint_slots.len()
     }
@@ -417,6 +456,12 @@ impl<S, E> SelectorIndex<S, E> {
     }
 
     /// The interner holding the index's label names and values.
+    ///
+    /// ```
+    /// let mut index = selector_core::index::SelectorIndex::<u32, u32>::new();
+    /// index.insert_endpoint(1, [("app", "web")]);
+    /// assert!(index.interner().get("web").is_some());
+    /// ```
     pub fn interner(&self) -> &Interner {
         &self.interner
     }
@@ -1237,11 +1282,23 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
     }
 
     /// The ids of all selectors, in no particular order.
+    ///
+    /// ```
+    /// let mut index = selector_core::index::SelectorIndex::<u32, u32>::new();
+    /// index.insert_selector(3, selector_core::Selector::parse("all()").unwrap());
+    /// assert_eq!(index.selector_ids().collect::<Vec<_>>(), [&3]);
+    /// ```
     pub fn selector_ids(&self) -> impl Iterator<Item = &S> {
         self.selector_slots.keys()
     }
 
     /// The ids of all endpoints, in no particular order.
+    ///
+    /// ```
+    /// let mut index = selector_core::index::SelectorIndex::<u32, u32>::new();
+    /// index.insert_endpoint(9, [("a", "b")]);
+    /// assert_eq!(index.endpoint_ids().collect::<Vec<_>>(), [&9]);
+    /// ```
     pub fn endpoint_ids(&self) -> impl Iterator<Item = &E> {
         self.endpoint_slots.keys()
     }

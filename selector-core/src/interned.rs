@@ -34,12 +34,23 @@ use std::sync::Arc;
 
 /// An interned string: an index into its [`Interner`]. Two symbols of one interner are equal
 /// exactly when their strings are.
+///
+/// ```
+/// let mut interner = selector_core::interned::Interner::new();
+/// assert_eq!(interner.intern("web"), interner.intern("web"));
+/// assert_ne!(interner.intern("web"), interner.intern("db"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Symbol(u32);
 
 impl Symbol {
     /// The symbol that no interned string has: what [`Interner::compile_frozen`] uses for
     /// strings the interner has never seen, so that they match nothing.
+    ///
+    /// ```
+    /// use selector_core::interned::{Interner, Symbol};
+    /// assert_eq!(Interner::new().resolve(Symbol::UNKNOWN), None);
+    /// ```
     pub const UNKNOWN: Symbol = Symbol(u32::MAX);
 
     /// The symbol's index (0 for the first string interned, then 1, 2, ...).
@@ -61,6 +72,14 @@ impl Symbol {
 /// symbol table). Strings are never forgotten: an interner grows with the number of distinct
 /// strings it has seen. It can hold `u32::MAX - 1` strings; memory runs out long before that,
 /// and any string past the limit would get [`Symbol::UNKNOWN`].
+///
+/// ```
+/// use selector_core::{interned::Interner, Selector};
+/// let mut interner = Interner::new();
+/// let pod = interner.label_set([("app", "web"), ("tier", "front")]);
+/// let s = interner.compile(&Selector::parse("app in {'web', 'api'} && has(tier)").unwrap());
+/// assert!(s.matches(&pod, &interner));
+/// ```
 #[derive(Default, Clone)]
 pub struct Interner {
     ids: HashMap<Arc<str>, Symbol, FastHash>,
@@ -77,6 +96,10 @@ impl fmt::Debug for Interner {
 
 impl Interner {
     /// An empty interner.
+    ///
+    /// ```
+    /// assert!(selector_core::interned::Interner::new().is_empty());
+    /// ```
     pub fn new() -> Interner {
         Interner::default()
     }
@@ -120,17 +143,35 @@ impl Interner {
     }
 
     /// The string of a symbol (`None` for [`Symbol::UNKNOWN`] or a symbol of another interner).
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// let sym = interner.intern("prod");
+    /// assert_eq!(interner.resolve(sym), Some("prod"));
+    /// ```
     #[inline]
     pub fn resolve(&self, sym: Symbol) -> Option<&str> {
         self.strings.get(sym.index()).map(|s| &**s)
     }
 
     /// The number of distinct strings interned.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// interner.label_set([("app", "web"), ("role", "web")]);
+    /// assert_eq!(interner.len(), 3);
+    /// ```
     pub fn len(&self) -> usize {
         self.strings.len()
     }
 
     /// Whether nothing has been interned yet.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// interner.intern("x");
+    /// assert!(!interner.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.strings.is_empty()
     }
@@ -215,6 +256,14 @@ impl Interner {
 ///
 /// One allocation per label set (the sorted names, then the values in the same order) plus,
 /// inline, a 32-slot hash table of positions for sets of up to 16 labels.
+///
+/// ```
+/// let mut interner = selector_core::interned::Interner::new();
+/// let labels = interner.label_set([("b", "2"), ("a", "1"), ("a", "ignored")]);
+/// assert_eq!(labels.len(), 2);
+/// let a = interner.get("a").unwrap();
+/// assert_eq!(labels.get(a).and_then(|v| interner.resolve(v)), Some("1"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct LabelSet {
     symbols: Box<[Symbol]>,
@@ -312,11 +361,21 @@ impl LabelSet {
     }
 
     /// The number of labels.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// assert_eq!(interner.label_set([("a", "1")]).len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.symbols.len() / 2
     }
 
     /// Whether there are no labels.
+    ///
+    /// ```
+    /// let mut interner = selector_core::interned::Interner::new();
+    /// assert!(interner.label_set(Vec::<(&str, &str)>::new()).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.symbols.is_empty()
     }
@@ -324,6 +383,14 @@ impl LabelSet {
 
 /// An interned label set seen through its interner as ordinary [`Labels`] (made by
 /// [`Interner::view`]). Each lookup hashes the name once to find its symbol.
+///
+/// ```
+/// use selector_core::{interned::Interner, Labels};
+/// let mut interner = Interner::new();
+/// let set = interner.label_set([("app", "web")]);
+/// assert_eq!(interner.view(&set).get("app"), Some("web"));
+/// assert!(selector_core::Selector::parse("app == 'web'").unwrap().matches(&interner.view(&set)));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct InternedLabels<'a> {
     labels: &'a LabelSet,
@@ -374,6 +441,14 @@ struct INode {
 /// node reached, one lookup of an integer among integers and one integer comparison (or a
 /// scan of a few sorted integers for a set). Only `contains`, `starts with` and `ends with`
 /// fetch the value's text from the interner.
+///
+/// ```
+/// use selector_core::{interned::Interner, Selector};
+/// let mut interner = Interner::new();
+/// let s = interner.compile(&Selector::parse("app starts with 'we' && env != 'dev'").unwrap());
+/// assert!(s.matches(&interner.label_set([("app", "web")]), &interner));
+/// assert!(!s.matches(&interner.label_set([("app", "web"), ("env", "dev")]), &interner));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InternedSelector {
     nodes: Box<[INode]>,

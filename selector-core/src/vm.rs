@@ -7,6 +7,12 @@ use crate::labels::LabelLookup;
 
 impl Program {
     /// Evaluates the program on `labels`: one label lookup per node reached.
+    ///
+    /// ```
+    /// let s = selector_core::Selector::parse("tier in {'db', 'cache'} && !has(canary)").unwrap();
+    /// assert!(s.program().run(&[("tier", "db")]));
+    /// assert!(!s.program().run(&[("tier", "db"), ("canary", "")]));
+    /// ```
     #[inline]
     pub fn run<L: LabelLookup + ?Sized>(&self, labels: &L) -> bool {
         let mut at = self.entry;
