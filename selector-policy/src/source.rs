@@ -81,10 +81,19 @@ impl SourceFile {
     }
 }
 
-/// Converts the parser's char indices to byte offsets.
+/// Converts the YAML parser's positions to byte offsets.
+///
+/// Positions are taken from a marker's line and column (chars), not from its running char
+/// index: the parser counts a `%` directive line in bytes, so after a directive holding
+/// non-ASCII text its index runs ahead of the real char index, while line and column stay
+/// right. Both tables are built once, so each conversion is O(1) even for a one-line file.
 pub(crate) struct CharOffsets {
     /// Byte offset of every char, plus the text length; empty for ASCII text.
     offsets: Vec<usize>,
+    /// Char index of the start of every line (a line ends after `\n`, `\r\n` or a lone `\r`).
+    line_starts: Vec<usize>,
+    /// Number of chars in the text.
+    chars: usize,
     len: usize,
 }
 
@@ -98,18 +107,45 @@ impl CharOffsets {
                 .chain(std::iter::once(text.len()))
                 .collect()
         };
+        let mut line_starts = vec![0];
+        let mut chars = 0;
+        let mut iter = text.chars().peekable();
+        while let Some(c) = iter.next() {
+            chars += 1;
+            if c == '\r' && iter.peek() == Some(&'\n') {
+                iter.next();
+                chars += 1;
+                line_starts.push(chars);
+            } else if c == '\n' || c == '\r' {
+                line_starts.push(chars);
+            }
+        }
         CharOffsets {
             offsets,
+            line_starts,
+            chars,
             len: text.len(),
         }
     }
 
+    /// The byte offset of the char with this index (the text length past the end).
     pub(crate) fn byte(&self, char_index: usize) -> usize {
         if self.offsets.is_empty() {
             char_index.min(self.len)
         } else {
             self.offsets.get(char_index).copied().unwrap_or(self.len)
         }
+    }
+
+    /// The byte offset of a parser marker: `line` 1-based, `col` 0-based, in chars; a column
+    /// past the end of its line is kept within the line.
+    pub(crate) fn byte_at(&self, line: usize, col: usize) -> usize {
+        let i = line.saturating_sub(1);
+        let Some(&start) = self.line_starts.get(i) else {
+            return self.len;
+        };
+        let end = self.line_starts.get(i + 1).copied().unwrap_or(self.chars);
+        self.byte((start + col).min(end))
     }
 }
 
@@ -125,5 +161,17 @@ mod tests {
         assert_eq!(f.position(5), (2, 2));
         assert_eq!(f.line_text(2), "éx: y");
         assert_eq!(f.line_text(9), "");
+    }
+
+    #[test]
+    fn markers_convert_by_line_and_column() {
+        let text = "%ü\r\n---\nkéy: (=\r\rz";
+        let c = CharOffsets::new(text);
+        assert_eq!(c.byte_at(1, 1), 1);
+        assert_eq!(c.byte_at(3, 0), 9);
+        assert_eq!(&text[c.byte_at(3, 5)..], "(=\r\rz");
+        assert_eq!(&text[c.byte_at(5, 0)..], "z");
+        assert_eq!(c.byte_at(5, 9), text.len());
+        assert_eq!(c.byte_at(9, 0), text.len());
     }
 }

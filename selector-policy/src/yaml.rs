@@ -171,7 +171,8 @@ pub const MAX_DEPTH: usize = 512;
 /// Parses every document of `text`.
 pub fn load(text: &str) -> Loaded {
     let chars = CharOffsets::new(text);
-    let range = |span: &Span| chars.byte(span.start.index())..chars.byte(span.end.index());
+    let at = |m: &saphyr_parser::Marker| chars.byte_at(m.line(), m.col());
+    let range = |span: &Span| at(&span.start)..at(&span.end);
     let mut parser = Parser::new_from_str(text);
     let mut loaded = Loaded::default();
     let mut stack: Vec<Frame> = Vec::new();
@@ -190,7 +191,7 @@ pub fn load(text: &str) -> Loaded {
             Err(e) => {
                 loaded.error = Some(YamlError {
                     message: e.info().to_string(),
-                    offset: chars.byte(e.marker().index()),
+                    offset: at(e.marker()),
                 });
                 break;
             }
