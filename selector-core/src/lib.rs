@@ -88,6 +88,12 @@ impl Selector {
     /// negations keep their parentheses, so the source parses back to this very tree.
     /// Spans still refer to the text the tree came from.
     ///
+    /// The tree should be one the parser could build: `&&`/`||` chains of two or more
+    /// operands, label names of label characters, values without both quote characters, and
+    /// nesting within [`NESTING_LIMIT`]. Other trees still evaluate correctly, but their
+    /// canonical text may not parse again, and a tree nested tens of thousands deep can
+    /// exhaust the stack (printing, compiling and explaining recurse over it).
+    ///
     /// ```
     /// let a = selector_core::Selector::parse("a == 'x'").unwrap();
     /// let b = selector_core::Selector::from_expr(a.ast().clone());
@@ -227,7 +233,8 @@ impl Selector {
         names
     }
 
-    /// A copy with every label name replaced by `f(name)`.
+    /// A copy with every label name replaced by `f(name)`. Names that are not made of label
+    /// characters (`[a-zA-Z0-9_./-]`) give a selector whose canonical text does not parse.
     ///
     /// ```
     /// let s = selector_core::Selector::parse("has(a)").unwrap();
