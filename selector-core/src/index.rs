@@ -35,11 +35,18 @@
 //! Candidates are evaluated with [interned](crate::interned) labels, so the test itself
 //! compares integers.
 //!
+//! A selector added to the index is matched the other way round: its compiled decision graph
+//! is run once over *sets* of endpoints, bitmaps combined a word of 64 endpoints at a time
+//! from the index's tables of endpoints by label and by `(label, value)`, so no endpoint is
+//! evaluated on its own (only when its probes bring up a handful of endpoints out of very
+//! many does it evaluate those candidates instead).
+//!
 //! Results are exact: the same pairs as evaluating every selector on every endpoint (a
 //! property test holds the index to that naive loop after random insert and remove sequences).
 
 use crate::ast::{CompareOp, Expr};
-use crate::interned::{FastHash, InternedSelector, Interner, LabelSet, Symbol};
+use crate::compile::TRUE;
+use crate::interned::{FastHash, Graph, InternedSelector, Interner, LabelSet, LeafTest, Symbol};
 use crate::Selector;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -131,6 +138,189 @@ impl SlotSet {
     }
 }
 
+/// A set of endpoint slots, the form of the index's tables of endpoints by label: a sorted
+/// vector while the set is sparse, a bitmap (bit `s % 64` of word `s / 64`) once it is dense.
+///
+/// A selector added to the index is matched against all endpoints at once by set operations
+/// over these tables (see [`SelectorIndex::matching_endpoints_bulk`]), and most of its
+/// operands are large sets (`has(app)`, `tier != "db"`): as bitmaps they combine a word of 64
+/// endpoints at a time. A bitmap costs a bit per slot whatever the set's size, so rare
+/// `(label, value)` pairs (a pod-template hash) stay vectors: a set turns into a bitmap when
+/// the bitmap would be no larger than the vector, and back when it would be over four times
+/// larger. Both forms iterate in increasing slot order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum EndpointSet {
+    Sparse(SlotSet),
+    Dense { bits: Vec<u64>, len: usize },
+}
+
+impl Default for EndpointSet {
+    fn default() -> Self {
+        EndpointSet::Sparse(SlotSet::default())
+    }
+}
+
+/// The number of 64-bit words a bitmap of slots `0..=slot` takes.
+#[inline]
+fn words_for(slot: u32) -> usize {
+    slot as usize / 64 + 1
+}
+
+/// The word and bit of `slot` in a bitmap.
+#[inline]
+fn bit_of(slot: u32) -> (usize, u64) {
+    (slot as usize / 64, 1u64 << (slot % 64))
+}
+
+/// Calls `f` with the slot of every bit set in `bits`, in increasing order.
+#[inline]
+fn for_each_bit(bits: &[u64], mut f: impl FnMut(u32)) {
+    for (i, &word) in bits.iter().enumerate() {
+        let mut w = word;
+        while w != 0 {
+            f((i * 64) as u32 + w.trailing_zeros());
+            w &= w - 1;
+        }
+    }
+}
+
+impl EndpointSet {
+    fn insert(&mut self, slot: u32) -> bool {
+        let added = match self {
+            EndpointSet::Sparse(set) => set.insert(slot),
+            EndpointSet::Dense { bits, len } => {
+                let (w, bit) = bit_of(slot);
+                if bits.len() <= w {
+                    bits.resize(w + 1, 0);
+                }
+                match bits.get_mut(w) {
+                    Some(word) if *word & bit == 0 => {
+                        *word |= bit;
+                        *len += 1;
+                        true
+                    }
+                    _ => false,
+                }
+            }
+        };
+        self.rebalance();
+        added
+    }
+
+    fn remove(&mut self, slot: u32) -> bool {
+        let removed = match self {
+            EndpointSet::Sparse(set) => set.remove(slot),
+            EndpointSet::Dense { bits, len } => {
+                let (w, bit) = bit_of(slot);
+                match bits.get_mut(w) {
+                    Some(word) if *word & bit != 0 => {
+                        *word &= !bit;
+                        *len -= 1;
+                        true
+                    }
+                    _ => false,
+                }
+            }
+        };
+        self.rebalance();
+        removed
+    }
+
+    /// Switches to the smaller form (with a margin, so that a set on the edge does not
+    /// switch back and forth): a bitmap of `w` words takes `8 w` bytes, a vector `4 len`.
+    fn rebalance(&mut self) {
+        match self {
+            EndpointSet::Sparse(set) => {
+                let Some(&last) = set.0.last() else { return };
+                if 2 * words_for(last) <= set.len() {
+                    let mut bits = vec![0u64; words_for(last)];
+                    for slot in set.iter() {
+                        let (w, bit) = bit_of(slot);
+                        if let Some(word) = bits.get_mut(w) {
+                            *word |= bit;
+                        }
+                    }
+                    *self = EndpointSet::Dense {
+                        bits,
+                        len: set.len(),
+                    };
+                }
+            }
+            EndpointSet::Dense { bits, len } => {
+                if bits.len() > 2 * *len {
+                    let mut slots = Vec::with_capacity(*len);
+                    for_each_bit(bits, |slot| slots.push(slot));
+                    *self = EndpointSet::Sparse(SlotSet::from_sorted(slots));
+                }
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            EndpointSet::Sparse(set) => set.len(),
+            EndpointSet::Dense { len, .. } => *len,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `f` with every slot, in increasing order.
+    #[inline]
+    fn for_each(&self, mut f: impl FnMut(u32)) {
+        match self {
+            EndpointSet::Sparse(set) => set.iter().for_each(f),
+            EndpointSet::Dense { bits, .. } => for_each_bit(bits, &mut f),
+        }
+    }
+
+    /// Sets the bits of the set's slots in `out` (slots past its end are left out).
+    #[inline]
+    fn or_into(&self, out: &mut [u64]) {
+        match self {
+            EndpointSet::Sparse(set) => {
+                for slot in set.iter() {
+                    let (w, bit) = bit_of(slot);
+                    if let Some(word) = out.get_mut(w) {
+                        *word |= bit;
+                    }
+                }
+            }
+            EndpointSet::Dense { bits, .. } => {
+                for (o, b) in out.iter_mut().zip(bits) {
+                    *o |= b;
+                }
+            }
+        }
+    }
+}
+
+/// Removal from the sets of the index's tables, which drop a set once it is empty.
+trait SlotContainer {
+    fn remove_slot(&mut self, slot: u32);
+    fn is_empty_set(&self) -> bool;
+}
+
+impl SlotContainer for SlotSet {
+    fn remove_slot(&mut self, slot: u32) {
+        self.remove(slot);
+    }
+    fn is_empty_set(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl SlotContainer for EndpointSet {
+    fn remove_slot(&mut self, slot: u32) {
+        self.remove(slot);
+    }
+    fn is_empty_set(&self) -> bool {
+        self.is_empty()
+    }
+}
+
 /// What one call changed: the `(selector id, endpoint id)` pairs that started matching and
 /// those that stopped, each list in no particular order.
 ///
@@ -169,6 +359,25 @@ impl<S, E> MatchChanges<S, E> {
     pub fn is_empty(&self) -> bool {
         self.started.is_empty() && self.stopped.is_empty()
     }
+}
+
+/// How [`SelectorIndex::use_candidates`] weighs evaluating one candidate: as many bitmap
+/// words as this (a word holds 64 endpoints).
+const CANDIDATE_WORDS: usize = 8;
+
+/// The most bitmap words a bulk match may use (8 MB); larger ones go through candidates.
+const MAX_BULK_WORDS: usize = 1 << 20;
+
+/// How an added selector is matched against the endpoints: chosen by cost (`Auto`), or
+/// forced, so that the tests hold both ways to the naive loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Plan {
+    #[default]
+    Auto,
+    #[cfg_attr(not(test), allow(dead_code))]
+    Candidates,
+    #[cfg_attr(not(test), allow(dead_code))]
+    Bulk,
 }
 
 /// Where a selector is filed (see the [module documentation](self)).
@@ -356,14 +565,20 @@ pub struct SelectorIndex<S = String, E = String> {
     excepted_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
     excepted_by_name: HashMap<Symbol, SlotSet, FastHash>,
     /// Endpoints by each of their `(label, value)` pairs.
-    endpoints_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
+    endpoints_by_value: HashMap<(Symbol, Symbol), EndpointSet, FastHash>,
     /// Endpoints by each of their label names.
-    endpoints_by_name: HashMap<Symbol, SlotSet, FastHash>,
+    endpoints_by_name: HashMap<Symbol, EndpointSet, FastHash>,
+    /// Every endpoint, as a bitmap of slots.
+    all_endpoints: Vec<u64>,
     /// The distinct values of each label among the endpoints.
     values_by_name: HashMap<Symbol, Vec<Symbol>, FastHash>,
     seen_selectors: Seen,
     marked_selectors: Seen,
     seen_endpoints: Seen,
+    /// Scratch bitmaps of [`Self::matching_endpoints_bulk`].
+    rows: Vec<u64>,
+    leaf: Vec<u64>,
+    plan: Plan,
     evaluations: u64,
 }
 
@@ -383,10 +598,14 @@ impl<S, E> Default for SelectorIndex<S, E> {
             excepted_by_name: HashMap::default(),
             endpoints_by_value: HashMap::default(),
             endpoints_by_name: HashMap::default(),
+            all_endpoints: Vec::new(),
             values_by_name: HashMap::default(),
             seen_selectors: Seen::default(),
             marked_selectors: Seen::default(),
             seen_endpoints: Seen::default(),
+            rows: Vec::new(),
+            leaf: Vec::new(),
+            plan: Plan::Auto,
             evaluations: 0,
         }
     }
@@ -436,20 +655,26 @@ impl<S, E> SelectorIndex<S, E> {
         self.endpoint_slots.len()
     }
 
-    /// The number of selector evaluations the `insert_*` calls have made so far: a measure of
-    /// the work the index saves over evaluating every pair.
+    /// The number of times the `insert_*` calls have evaluated a selector on one endpoint's
+    /// labels so far: a measure of the work the index saves over evaluating every pair. An
+    /// endpoint added is evaluated only by the selectors its labels bring up, and not even by
+    /// those whose probes settle it; a selector added is matched against all endpoints at once
+    /// by set operations on the index's tables, with no evaluation at all (unless its probes
+    /// bring up only a few endpoints out of very many: those are evaluated).
     ///
     /// ```
     /// use selector_core::{index::SelectorIndex, Selector};
     /// let mut index = SelectorIndex::<u32, u32>::new();
-    /// index.insert_endpoint(1, [("app", "web")]);
-    /// index.insert_endpoint(2, [("app", "db")]);
     /// index.insert_selector(1, Selector::parse("app == 'web' && !has(x)").unwrap());
-    /// assert_eq!(index.evaluations(), 1); // only endpoint 1 was a candidate
     /// index.insert_selector(2, Selector::parse("app == 'db'").unwrap());
-    /// assert_eq!(index.evaluations(), 1); // the probe app=db says it all
     /// index.insert_selector(3, Selector::parse("has(a) && !has(a)").unwrap());
-    /// assert_eq!(index.evaluations(), 1); // can never match: never evaluated
+    /// index.insert_endpoint(1, [("app", "web")]);
+    /// assert_eq!(index.evaluations(), 1); // selector 1 only: 3 can never match
+    /// index.insert_endpoint(2, [("app", "db")]);
+    /// assert_eq!(index.evaluations(), 1); // the probe app=db says it all
+    /// index.insert_selector(4, Selector::parse("app == 'web' && !has(x)").unwrap());
+    /// assert_eq!(index.evaluations(), 1); // matched by set operations
+    /// assert_eq!(index.endpoints_matching(&4).collect::<Vec<_>>(), [&1]);
     /// ```
     pub fn evaluations(&self) -> u64 {
         self.evaluations
@@ -624,19 +849,160 @@ impl<S, E> SelectorIndex<S, E> {
         match probe {
             Probe::Value(n, v) => {
                 if let Some(set) = self.endpoints_by_value.get(&(n, v)) {
-                    set.iter().for_each(f);
+                    set.for_each(f);
                 }
             }
             Probe::Name(n) => {
                 if let Some(set) = self.endpoints_by_name.get(&n) {
-                    set.iter().for_each(f);
+                    set.for_each(f);
                 }
             }
             Probe::Text(n, cmp, operand) => {
                 for &v in self.values_by_name.get(&n).into_iter().flatten() {
                     if self.text_holds(v, cmp, operand) {
                         if let Some(set) = self.endpoints_by_value.get(&(n, v)) {
-                            set.iter().for_each(&mut f);
+                            set.for_each(&mut f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether to match a selector against the endpoints through its key's candidates
+    /// ([`Self::matching_endpoints`]) rather than all at once by set operations
+    /// ([`Self::matching_endpoints_bulk`]).
+    ///
+    /// The set operations cost a few passes over a bitmap of all endpoints per node of the
+    /// selector's graph, one word per 64 endpoints and a nanosecond or so a word; evaluating a
+    /// candidate costs some tens of nanoseconds. So candidates win only when the key brings up
+    /// fewer than about one endpoint in 500 per node (`env == "prod" && ...` among a hundred
+    /// thousand pods), and whenever the bitmaps of a huge selector would take too much memory.
+    fn use_candidates(&self, key: &Key, nodes: usize) -> bool {
+        let words = self.all_endpoints.len().max(1);
+        let bulk = (nodes + 1).saturating_mul(words);
+        if bulk > MAX_BULK_WORDS {
+            return true;
+        }
+        let candidates = match key {
+            Key::Never => return true,
+            Key::Except { .. } | Key::Scan => self.endpoint_count(),
+            Key::Probes { probes, .. } => probes
+                .iter()
+                .map(|&p| match p {
+                    Probe::Value(n, v) => {
+                        self.endpoints_by_value.get(&(n, v)).map_or(0, |s| s.len())
+                    }
+                    Probe::Name(n) | Probe::Text(n, ..) => {
+                        self.endpoints_by_name.get(&n).map_or(0, |s| s.len())
+                    }
+                })
+                .sum(),
+        };
+        match self.plan {
+            Plan::Auto => candidates.saturating_mul(CANDIDATE_WORDS) < bulk,
+            Plan::Candidates => true,
+            Plan::Bulk => false,
+        }
+    }
+
+    /// The endpoint slots `graph` (a compiled selector) matches, sorted, decided for all
+    /// endpoints at once: no endpoint is evaluated on its own.
+    ///
+    /// The decision graph is run over *sets* of endpoints instead of one label set: the entry
+    /// node starts with every endpoint, and each node, in order, splits the set that reaches
+    /// it into the endpoints whose label passes its test (the union of the index's tables for
+    /// the label: `has` is the set of endpoints with the label, `==` that of the pair, `in` the
+    /// union over its members, a string test the union over the label's distinct values that
+    /// pass, each value tested once) and the others, and adds each part to the set reaching
+    /// its target. What reaches "true" is the answer. Sets are bitmaps of the endpoint slots,
+    /// one row per node in `rows` plus one for "true" and a row for the test's set in `leaf`
+    /// (both scratch space), so every step is a pass of word-wide `and`, `and not` and `or`.
+    fn matching_endpoints_bulk(
+        &self,
+        graph: &impl Graph,
+        rows: &mut Vec<u64>,
+        leaf: &mut Vec<u64>,
+    ) -> Vec<u32> {
+        let words = self.all_endpoints.len();
+        let nodes = graph.node_count();
+        // Row of a target: a node's own, `nodes` for "true", none for "false".
+        let row_of = |target: u32| match target {
+            TRUE => Some(nodes),
+            t if (t as usize) < nodes => Some(t as usize),
+            _ => None,
+        };
+        rows.clear();
+        rows.resize((nodes + 1) * words, 0);
+        leaf.clear();
+        leaf.resize(words, 0);
+        let Some(entry) = row_of(graph.entry()) else {
+            return Vec::new();
+        };
+        if let Some(row) = rows.get_mut(entry * words..(entry + 1) * words) {
+            row.copy_from_slice(&self.all_endpoints);
+        }
+        for (i, node) in graph.graph_nodes().enumerate() {
+            let (head, tail) = rows.split_at_mut((i + 1) * words);
+            let Some(reach) = head.get(i * words..) else {
+                continue;
+            };
+            if reach.iter().all(|&w| w == 0) {
+                continue;
+            }
+            // `tail` starts at row i + 1; targets always lie further on.
+            let target_row = |target: u32| {
+                let j = row_of(target)?.checked_sub(i + 1)?;
+                Some(j * words..(j + 1) * words)
+            };
+            if node.on_true == node.on_false {
+                if let Some(dst) = target_row(node.on_true).and_then(|r| tail.get_mut(r)) {
+                    dst.iter_mut().zip(reach).for_each(|(d, &r)| *d |= r);
+                }
+                continue;
+            }
+            leaf.iter_mut().for_each(|w| *w = 0);
+            self.leaf_set(node.name, node.test, leaf);
+            // The part that passes goes to `on_true`, the rest (`leaf` flipped) to `on_false`.
+            for (target, flip) in [(node.on_true, 0), (node.on_false, !0u64)] {
+                if let Some(dst) = target_row(target).and_then(|r| tail.get_mut(r)) {
+                    for ((d, &r), &l) in dst.iter_mut().zip(reach).zip(leaf.iter()) {
+                        *d |= r & (l ^ flip);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(accepted) = rows.get(nodes * words..) {
+            for_each_bit(accepted, |slot| out.push(slot));
+        }
+        out
+    }
+
+    /// Sets in `out` the bits of the endpoints whose label `name` passes `test`.
+    fn leaf_set(&self, name: Symbol, test: LeafTest<'_>, out: &mut [u64]) {
+        let pair = |value: Symbol| self.endpoints_by_value.get(&(name, value));
+        match test {
+            LeafTest::Has => {
+                if let Some(set) = self.endpoints_by_name.get(&name) {
+                    set.or_into(out);
+                }
+            }
+            LeafTest::Eq(value) => {
+                if let Some(set) = pair(value) {
+                    set.or_into(out);
+                }
+            }
+            LeafTest::In(values) => {
+                for set in values.iter().filter_map(|&v| pair(v)) {
+                    set.or_into(out);
+                }
+            }
+            LeafTest::Text(cmp, operand) => {
+                for &v in self.values_by_name.get(&name).into_iter().flatten() {
+                    if crate::vm::compare(cmp, self.interner.resolve(v), operand) {
+                        if let Some(set) = pair(v) {
+                            set.or_into(out);
                         }
                     }
                 }
@@ -866,6 +1232,13 @@ impl<S, E> SelectorIndex<S, E> {
     }
 
     fn file_endpoint(&mut self, slot: u32, labels: &LabelSet) {
+        let (w, bit) = bit_of(slot);
+        if self.all_endpoints.len() <= w {
+            self.all_endpoints.resize(w + 1, 0);
+        }
+        if let Some(word) = self.all_endpoints.get_mut(w) {
+            *word |= bit;
+        }
         for (name, value) in labels.iter() {
             let with_value = self.endpoints_by_value.entry((name, value)).or_default();
             if with_value.is_empty() {
@@ -877,6 +1250,10 @@ impl<S, E> SelectorIndex<S, E> {
     }
 
     fn unfile_endpoint(&mut self, slot: u32, labels: &LabelSet) {
+        let (w, bit) = bit_of(slot);
+        if let Some(word) = self.all_endpoints.get_mut(w) {
+            *word &= !bit;
+        }
         for (name, value) in labels.iter() {
             remove_from(&mut self.endpoints_by_value, &(name, value), slot);
             remove_from(&mut self.endpoints_by_name, &name, slot);
@@ -947,10 +1324,14 @@ fn intern_text_operands(interner: &mut Interner, expr: &Expr) {
     }
 }
 
-fn remove_from<K: Hash + Eq>(map: &mut HashMap<K, SlotSet, FastHash>, key: &K, slot: u32) {
+fn remove_from<K: Hash + Eq, T: SlotContainer>(
+    map: &mut HashMap<K, T, FastHash>,
+    key: &K,
+    slot: u32,
+) {
     if let Some(set) = map.get_mut(key) {
-        set.remove(slot);
-        if set.is_empty() {
+        set.remove_slot(slot);
+        if set.is_empty_set() {
             map.remove(key);
         }
     }
@@ -977,12 +1358,23 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
             self.interner.get(s).unwrap_or(Symbol::UNKNOWN)
         });
         let mut evaluations = 0;
-        let mut seen = std::mem::take(&mut self.seen_endpoints);
-        let matches = self.matching_endpoints(&key, &mut seen, |labels| {
-            evaluations += 1;
-            compiled.matches(labels, &self.interner)
-        });
-        self.seen_endpoints = seen;
+        let matches = if self.use_candidates(&key, compiled.node_count()) {
+            let mut seen = std::mem::take(&mut self.seen_endpoints);
+            let matches = self.matching_endpoints(&key, &mut seen, |labels| {
+                evaluations += 1;
+                compiled.matches(labels, &self.interner)
+            });
+            self.seen_endpoints = seen;
+            matches
+        } else {
+            let (mut rows, mut leaf) = (
+                std::mem::take(&mut self.rows),
+                std::mem::take(&mut self.leaf),
+            );
+            let matches = self.matching_endpoints_bulk(&compiled, &mut rows, &mut leaf);
+            (self.rows, self.leaf) = (rows, leaf);
+            matches
+        };
         self.evaluations += evaluations;
         let matches = SlotSet::from_sorted(matches);
 
@@ -1368,9 +1760,13 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
         let key = self.choose_key(selector, |s| {
             self.interner.get(s).unwrap_or(Symbol::UNKNOWN)
         });
-        let matches = self.matching_endpoints(&key, &mut Seen::default(), |labels| {
-            compiled.matches(labels, &self.interner)
-        });
+        let matches = if self.use_candidates(&key, compiled.node_count()) {
+            self.matching_endpoints(&key, &mut Seen::default(), |labels| {
+                compiled.matches(labels, &self.interner)
+            })
+        } else {
+            self.matching_endpoints_bulk(&compiled, &mut Vec::new(), &mut Vec::new())
+        };
         matches
             .into_iter()
             .filter_map(|slot| self.endpoints.get(slot).map(|entry| &entry.id))
@@ -1411,6 +1807,7 @@ mod tests {
     #[test]
     fn exact_keys_need_no_evaluation() {
         let mut index = SelectorIndex::<u8, u8>::new();
+        index.plan = Plan::Candidates;
         for (e, env) in ["qa", "prod", "dev"].into_iter().enumerate() {
             index.insert_endpoint(e as u8, [("env", env), ("app", "web-1")]);
         }
@@ -1433,6 +1830,7 @@ mod tests {
     #[test]
     fn candidates_only_are_evaluated() {
         let mut index = SelectorIndex::<u8, u8>::new();
+        index.plan = Plan::Candidates;
         for e in 0..10 {
             index.insert_endpoint(e, [("tier", if e < 2 { "db" } else { "web" })]);
         }
@@ -1465,6 +1863,113 @@ mod tests {
         assert!(index.remove_endpoint(&"e").is_empty());
         assert_eq!(index.endpoint_count(), 0);
         assert!(index.endpoints_by_value.is_empty() && index.values_by_name.is_empty());
+    }
+
+    #[test]
+    fn bulk_matching_on_many_endpoints_agrees_with_evaluation() {
+        // Enough endpoints for several bitmap words and both forms of endpoint sets.
+        let names = ["a", "b", "c"];
+        let values = ["x", "y", "xy", "z", ""];
+        let labels = |e: usize| -> Pairs {
+            names
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| (e >> i) % 3 != 0)
+                .map(|(i, n)| (n.to_string(), values[(e * (i + 7)) % 5].to_string()))
+                .collect()
+        };
+        let texts = [
+            "has(a) && b != 'x'",
+            "a in {'x', 'y'} || !(c contains 'y')",
+            "!(a starts with 'x') && (has(b) || c == '')",
+            "a == 'z' && b == 'y' && c ends with 'y'",
+            "all()",
+            "!all()",
+            "a == 'nowhere'",
+        ];
+        for plan in [Plan::Bulk, Plan::Candidates, Plan::Auto] {
+            let mut index = SelectorIndex::<usize, usize>::new();
+            index.plan = plan;
+            for e in 0..300 {
+                index.insert_endpoint(e, labels(e));
+            }
+            for (s, text) in texts.iter().enumerate() {
+                let selector = parse(text);
+                let mut got: Vec<usize> = index
+                    .insert_selector(s, selector.clone())
+                    .started
+                    .iter()
+                    .map(|p| p.1)
+                    .collect();
+                got.sort_unstable();
+                let want: Vec<usize> = (0..300)
+                    .filter(|&e| selector.matches(labels(e).as_slice()))
+                    .collect();
+                assert_eq!(got, want, "{text} ({plan:?})");
+            }
+            // Remove most endpoints (sets turn sparse again), then match again.
+            for e in (0..300).filter(|e| e % 7 != 0) {
+                index.remove_endpoint(&e);
+            }
+            for (s, text) in texts.iter().enumerate() {
+                let selector = parse(text);
+                let mut got: Vec<usize> = index
+                    .endpoints_matching_selector(&selector)
+                    .into_iter()
+                    .copied()
+                    .collect();
+                got.sort_unstable();
+                let want: Vec<usize> = (0..300)
+                    .filter(|&e| e % 7 == 0 && selector.matches(labels(e).as_slice()))
+                    .collect();
+                assert_eq!(got, want, "{text} after removals ({plan:?})");
+                let mut stored: Vec<usize> = index.endpoints_matching(&s).copied().collect();
+                stored.sort_unstable();
+                assert_eq!(stored, want);
+            }
+        }
+    }
+
+    #[test]
+    fn endpoint_sets_switch_form_both_ways() {
+        let mut set = EndpointSet::default();
+        for slot in 0..200 {
+            set.insert(slot);
+        }
+        assert!(matches!(set, EndpointSet::Dense { len: 200, .. }));
+        for slot in 1..200 {
+            set.remove(slot);
+        }
+        assert_eq!(set, EndpointSet::Sparse(SlotSet(vec![0])));
+        set.insert(5000);
+        assert_eq!(set, EndpointSet::Sparse(SlotSet(vec![0, 5000])));
+    }
+
+    proptest! {
+        #[test]
+        fn endpoint_sets_behave_as_sets(
+            ops in prop::collection::vec((any::<bool>(), 0..700u32), 0..400),
+        ) {
+            let mut set = EndpointSet::default();
+            let mut model = BTreeSet::new();
+            for (insert, slot) in ops {
+                if insert {
+                    prop_assert_eq!(set.insert(slot), model.insert(slot));
+                } else {
+                    prop_assert_eq!(set.remove(slot), model.remove(&slot));
+                }
+                prop_assert_eq!(set.len(), model.len());
+                prop_assert_eq!(set.is_empty(), model.is_empty());
+                let mut slots = Vec::new();
+                set.for_each(|s| slots.push(s));
+                prop_assert_eq!(&slots, &model.iter().copied().collect::<Vec<_>>());
+                let mut bits = vec![0u64; 11];
+                set.or_into(&mut bits);
+                let mut from_bits = Vec::new();
+                for_each_bit(&bits, |s| from_bits.push(s));
+                prop_assert_eq!(&from_bits, &slots);
+            }
+        }
     }
 
     fn labels() -> impl Strategy<Value = Pairs> {
@@ -1508,8 +2013,12 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
         #[test]
-        fn the_index_agrees_with_the_naive_loop(steps in prop::collection::vec(step(), 1..40)) {
+        fn the_index_agrees_with_the_naive_loop(
+            steps in prop::collection::vec(step(), 1..40),
+            plan in prop::sample::select(vec![Plan::Auto, Plan::Candidates, Plan::Bulk]),
+        ) {
             let mut index = SelectorIndex::<u8, u8>::new();
+            index.plan = plan;
             let mut selectors = BTreeMap::new();
             let mut endpoints = BTreeMap::new();
             let mut before = BTreeSet::new();
@@ -1584,8 +2093,10 @@ mod tests {
                 (prop::sample::select(vec!["a", "b", "z"]), prop::sample::select(vec!["x", "new", "xnew"])),
                 0..4,
             ),
+            plan in prop::sample::select(vec![Plan::Auto, Plan::Candidates, Plan::Bulk]),
         ) {
             let mut index = SelectorIndex::<usize, usize>::new();
+            index.plan = plan;
             for (i, labels) in endpoint_labels.iter().enumerate() {
                 index.insert_endpoint(i, labels.iter().map(|(k, v)| (k, v)));
             }

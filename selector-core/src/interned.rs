@@ -545,6 +545,71 @@ impl InternedSelector {
     }
 }
 
+/// What a node of an [`InternedSelector`] tests, as the index reads it (see [`Graph`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LeafTest<'a> {
+    /// The label is present.
+    Has,
+    /// The label has this value.
+    Eq(Symbol),
+    /// The label has one of these values (sorted, distinct).
+    In(&'a [Symbol]),
+    /// The label's value passes this string test against the operand.
+    Text(CompareOp, &'a str),
+}
+
+/// One node of an [`InternedSelector`]'s decision graph, as the index reads it: when `test`
+/// holds of label `name` go to `on_true`, else to `on_false` (a later node or a terminal).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GraphNode<'a> {
+    pub(crate) name: Symbol,
+    pub(crate) test: LeafTest<'a>,
+    pub(crate) on_true: u32,
+    pub(crate) on_false: u32,
+}
+
+/// An [`InternedSelector`]'s decision graph, for evaluators that walk it other than one label
+/// set at a time (the index runs it over sets of endpoints).
+pub(crate) trait Graph {
+    /// The first node (or a terminal: [`TRUE`], [`crate::compile::FALSE`]).
+    fn entry(&self) -> u32;
+    /// The number of nodes.
+    fn node_count(&self) -> usize;
+    /// The nodes in order; every target lies further on.
+    fn graph_nodes(&self) -> impl Iterator<Item = GraphNode<'_>>;
+}
+
+impl Graph for InternedSelector {
+    fn entry(&self) -> u32 {
+        self.entry
+    }
+
+    fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn graph_nodes(&self) -> impl Iterator<Item = GraphNode<'_>> {
+        self.nodes.iter().map(|node| GraphNode {
+            name: node.name,
+            test: match node.test {
+                ITest::Has => LeafTest::Has,
+                ITest::Eq(v) => LeafTest::Eq(v),
+                ITest::In { start, end } => LeafTest::In(
+                    self.symbols
+                        .get(start as usize..end as usize)
+                        .unwrap_or_default(),
+                ),
+                ITest::Text { cmp, start, end } => LeafTest::Text(
+                    cmp,
+                    self.text.get(start as usize..end as usize).unwrap_or(""),
+                ),
+            },
+            on_true: node.on_true,
+            on_false: node.on_false,
+        })
+    }
+}
+
 /// Membership in a sorted set of symbols: a scan for the small sets selectors have,
 /// binary search beyond 16 members.
 #[inline]
