@@ -1,14 +1,18 @@
 //! `LabelSets`: label sets copied into Rust once, for repeated batch evaluation.
 //!
 //! `Selector.filter(list_of_dicts)` has to read every dict from Python on every call, and that
-//! reading costs more than evaluating. A `LabelSets` pays it once: the label sets are interned
-//! with selector-core's [`Interner`] (names and values become integers), and a filter over it
-//! compiles the selector against the same interner and runs entirely in Rust without the GIL.
+//! reading costs more than evaluating. A `LabelSets` pays it once: the label sets go into a
+//! selector-core [`SelectorIndex`] as its endpoints (interned, and filed under their labels and
+//! `(label, value)` pairs), and a filter over it asks the index which endpoints a selector
+//! matches ([`SelectorIndex::endpoints_matching_selector`]), entirely in Rust and without the
+//! GIL. The index only evaluates the label sets that have what the selector requires (its label
+//! restrictions), so a filter usually costs less than evaluating every pair; the results are
+//! exactly those of evaluating every pair.
 
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyType};
-use selector_core::interned::{Interner, LabelSet};
+use selector_core::index::SelectorIndex;
 use selector_core::Selector;
 
 use crate::errors::guard;
@@ -17,36 +21,35 @@ use crate::labels::{each_label, in_set, Source};
 /// An immutable list of label sets held in Rust.
 #[pyclass(frozen, module = "calico_selector", name = "LabelSets")]
 pub struct PyLabelSets {
-    interner: Interner,
-    sets: Vec<LabelSet>,
+    /// Label set `i` is the endpoint with id `i`; no selectors are stored.
+    index: SelectorIndex<(), usize>,
+    len: usize,
 }
 
 impl PyLabelSets {
-    /// The positions of the label sets `selector` matches.
+    /// The positions of the label sets `selector` matches, in increasing order.
     pub(crate) fn filter(&self, py: Python<'_>, selector: &Selector) -> PyResult<Vec<usize>> {
-        let (interner, sets) = (&self.interner, &self.sets);
+        let index = &self.index;
         py.detach(|| {
             guard("filtering", || {
-                // Frozen: strings the interner has never seen match nothing, which is exact
-                // for label sets interned before.
-                let compiled = interner.compile_frozen(selector);
-                sets.iter()
-                    .enumerate()
-                    .filter(|(_, set)| compiled.matches(set, interner))
-                    .map(|(i, _)| i)
-                    .collect()
+                let mut positions: Vec<usize> = index
+                    .endpoints_matching_selector(selector)
+                    .into_iter()
+                    .copied()
+                    .collect();
+                // The index promises no particular order (it gives an increasing one).
+                if !positions.is_sorted() {
+                    positions.sort_unstable();
+                }
+                positions
             })
         })
     }
 
-    fn dict<'py>(&self, py: Python<'py>, set: &LabelSet) -> PyResult<Bound<'py, PyDict>> {
+    fn dict<'py>(&self, py: Python<'py>, position: usize) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
-        for (name, value) in set.iter() {
-            if let (Some(name), Some(value)) =
-                (self.interner.resolve(name), self.interner.resolve(value))
-            {
-                dict.set_item(name, value)?;
-            }
+        for (name, value) in self.index.endpoint_labels(&position).unwrap_or_default() {
+            dict.set_item(name, value)?;
         }
         Ok(dict)
     }
@@ -58,37 +61,37 @@ impl PyLabelSets {
     #[new]
     fn py_new(label_sets: &Bound<'_, PyAny>) -> PyResult<Self> {
         let py = label_sets.py();
-        let mut interner = Interner::new();
-        let mut sets = Vec::new();
+        let mut index = SelectorIndex::new();
+        let mut len = 0;
         let mut pairs: Vec<(String, String)> = Vec::new();
-        for (index, item) in label_sets.try_iter()?.enumerate() {
+        for (position, item) in label_sets.try_iter()?.enumerate() {
             let item = item?;
-            let source = Source::new(&item).map_err(|err| in_set(py, index, err))?;
+            let source = Source::new(&item).map_err(|err| in_set(py, position, err))?;
             pairs.clear();
             each_label(&source, |name, value| {
                 pairs.push((name.to_owned(), value.to_owned()));
             })
-            .map_err(|err| in_set(py, index, err))?;
-            sets.push(guard("interning labels", || {
-                interner.label_set(pairs.iter().map(|(k, v)| (k, v)))
-            })?);
+            .map_err(|err| in_set(py, position, err))?;
+            guard("storing labels", || {
+                index.insert_endpoint(position, pairs.iter().map(|(k, v)| (k, v)));
+            })?;
+            len = position + 1;
         }
-        Ok(PyLabelSets { interner, sets })
+        Ok(PyLabelSets { index, len })
     }
 
     fn __len__(&self) -> usize {
-        self.sets.len()
+        self.len
     }
 
     /// Label set `index` as a new dict.
     fn __getitem__<'py>(&self, py: Python<'py>, index: isize) -> PyResult<Bound<'py, PyDict>> {
-        let len = isize::try_from(self.sets.len()).unwrap_or(isize::MAX);
+        let len = isize::try_from(self.len).unwrap_or(isize::MAX);
         let position = if index < 0 { index + len } else { index };
-        let set = usize::try_from(position)
-            .ok()
-            .and_then(|p| self.sets.get(p))
-            .ok_or_else(|| PyIndexError::new_err("LabelSets index out of range"))?;
-        self.dict(py, set)
+        match usize::try_from(position) {
+            Ok(p) if p < self.len => self.dict(py, p),
+            _ => Err(PyIndexError::new_err("LabelSets index out of range")),
+        }
     }
 
     fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -96,7 +99,7 @@ impl PyLabelSets {
     }
 
     fn __repr__(&self) -> String {
-        format!("LabelSets(<{} label sets>)", self.sets.len())
+        format!("LabelSets(<{} label sets>)", self.len)
     }
 
     fn __reduce__<'py>(
@@ -111,8 +114,8 @@ fn all_dicts<'py>(slf: &Bound<'py, PyLabelSets>) -> PyResult<Bound<'py, PyList>>
     let py = slf.py();
     let this = slf.get();
     let list = PyList::empty(py);
-    for set in &this.sets {
-        list.append(this.dict(py, set)?)?;
+    for position in 0..this.len {
+        list.append(this.dict(py, position)?)?;
     }
     Ok(list)
 }

@@ -13,7 +13,7 @@ use selector_core::print::write_expr;
 use selector_core::{Explanation, Expr, LabelRestriction, Selector};
 
 use crate::errors::{guard, selector_error, ErrorFields};
-use crate::labels::{KeyCache, LabelTable, PyLabels, Source};
+use crate::labels::{with_labels, KeyCache, LabelTable};
 use crate::labelsets::PyLabelSets;
 use crate::offsets::char_index;
 
@@ -70,15 +70,6 @@ impl PySelector {
             Ok(inner) => Ok(PySelector::from_core(py, inner)),
             Err(err) => Err(selector_error(py, &err)),
         }
-    }
-
-    /// Runs the selector on one Python mapping read in place.
-    fn matches_mapping(&self, labels: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let source = Source::new(labels)?;
-        source.check_types()?;
-        let reader = PyLabels::new(source, &self.keys);
-        let verdict = guard("matching", || self.inner.matches(&reader))?;
-        reader.finish(verdict)
     }
 }
 
@@ -205,37 +196,39 @@ impl PySelector {
         self.inner.unique_id()
     }
 
-    /// Whether the selector matches `labels`, a `Mapping[str, str]` read in place.
+    /// Whether the selector matches `labels`, a `Mapping[str, str]` read in place (only the
+    /// labels the selector names; see the `labels` module).
     fn matches(&self, labels: &Bound<'_, PyAny>) -> PyResult<bool> {
-        self.matches_mapping(labels)
+        with_labels(&self.keys, labels, |row| {
+            guard("matching", || self.inner.matches(row))
+        })
     }
 
     /// The verdict of every sub-expression on `labels`, as a printable tree.
     fn explain(&self, labels: &Bound<'_, PyAny>) -> PyResult<PyExplanation> {
-        let source = Source::new(labels)?;
-        source.check_types()?;
-        let reader = PyLabels::new(source, &self.keys);
-        let tree = guard("explaining", || {
-            Node::from_core(&self.inner.explain(&reader), self.inner.source())
+        let tree = with_labels(&self.keys, labels, |row| {
+            guard("explaining", || {
+                Node::from_core(&self.inner.explain(row), self.inner.source())
+            })
         })?;
-        reader.finish(PyExplanation {
+        Ok(PyExplanation {
             node: Arc::new(tree),
         })
     }
 
     /// The indices of the label sets in `label_sets` that match: a `LabelSets` (evaluated
-    /// entirely in Rust), or any iterable of mappings (the labels the selector reads are copied
-    /// out first, every dict checked in full). Evaluation runs without the GIL.
+    /// entirely in Rust), or any iterable of mappings (the labels the selector names are
+    /// copied out of each first, as `matches` reads them). Evaluation runs without the GIL.
     fn filter(&self, py: Python<'_>, label_sets: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
         if let Ok(prepared) = label_sets.cast::<PyLabelSets>() {
             return prepared.get().filter(py, &self.inner);
         }
         let table = LabelTable::collect(&self.keys, label_sets)?;
+        let rows = table.rows(&self.keys)?;
         let inner = &self.inner;
         py.detach(|| {
             guard("filtering", || {
-                table
-                    .rows()
+                rows.iter()
                     .enumerate()
                     .filter(|(_, row)| inner.matches(row))
                     .map(|(i, _)| i)
@@ -263,7 +256,7 @@ impl PySelector {
 
     /// The distinct label names the selector reads, sorted.
     fn label_names(&self) -> Vec<String> {
-        self.keys.names().map(str::to_owned).collect()
+        self.keys.names().to_vec()
     }
 
     /// The same selector with `prefix` in front of every label name (Calico's rewrite for

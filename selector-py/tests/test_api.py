@@ -183,37 +183,66 @@ def test_mapping_is_read_in_place() -> None:
     labels = ReadOnlyLabels(dict(LABELS))
     assert cs.Selector('app == "web"').matches(labels)
     assert labels.lookups == 1  # one label read, no copy of the mapping
-    assert not cs.Selector('has(nope) && tier == "x"').matches(labels)
-    assert labels.lookups == 2  # `&&` stopped at the absent label
+    # Each label the selector names is read once, also where `&&` has already decided.
+    assert not cs.Selector('has(nope) && tier == "x" && tier != "y"').matches(labels)
+    assert labels.lookups == 3
+    assert cs.Selector('app == "web"').filter([labels, labels]) == [0, 1]
+    assert labels.lookups == 5
+    assert cs.Selector('app == "web" || tier == "x"').explain(labels).matched
+    assert labels.lookups == 7
 
 
-def test_dicts_are_checked_in_full_whatever_the_selector_reads() -> None:
-    with pytest.raises(TypeError, match="label 'unread'"):
-        cs.Selector('app == "web"').matches({"app": "web", "unread": 1})
-    # A lazy Mapping is only checked where it is read.
-    assert cs.Selector('app == "web"').matches(ReadOnlyLabels({"app": "web", "unread": 1}))  # type: ignore[dict-item]
+@pytest.mark.parametrize("make", [dict, ReadOnlyLabels], ids=["dict", "Mapping"])
+def test_only_the_labels_a_selector_names_are_read_and_checked(make) -> None:  # type: ignore[no-untyped-def]
+    s = cs.Selector('app == "web"')
+    # Entries the selector does not name are never read, so never checked, in a dict too.
+    for labels in ({"app": "web", "unread": 1}, {"app": "web", 7: "x"}, {None: b"x", "app": "web"}):
+        assert s.matches(make(labels))
+        assert s.filter([make(labels)]) == [0]
+        assert s.explain(make(labels)).matched
+        assert s.filter(cs.LabelSets([{"app": "web"}])) == [0]
+    # Every label it names is checked, also one the evaluation never reaches (`&&` stops at
+    # `app`): matches, explain and filter raise the same error for the same label set.
+    both = cs.Selector('app == "db" && tier == "x"')
+    bad = make({"app": "web", "tier": 3})
+    message = "label values must be str, but label 'tier' has a value of type int"
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        both.matches(bad)
+    with pytest.raises(TypeError, match=f"^{message}$"):
+        both.explain(bad)
+    with pytest.raises(TypeError, match=f"^label set 1: {message}$"):
+        both.filter([{"app": "db"}, bad])
+    # Names are read in sorted order: the first bad one is reported.
+    worse = make({"app": None, "tier": 3})
+    with pytest.raises(TypeError, match="label 'app' has a value of type NoneType"):
+        both.matches(worse)
+    with pytest.raises(TypeError, match="label set 0: .*label 'app' has a value of type NoneType"):
+        both.filter([worse])
 
 
 def test_non_str_keys_and_values_are_type_errors_naming_the_key() -> None:
     s = cs.Selector('app == "web"')
-    with pytest.raises(TypeError, match=r"label 'tier' has a value of type int"):
-        s.matches({"app": "web", "tier": 3})
-    with pytest.raises(TypeError, match=r"got key 7 of type int"):
-        s.matches({"app": "web", 7: "x"})
+    with pytest.raises(TypeError, match=r"label 'app' has a value of type int"):
+        s.matches({"app": 3, "tier": "x"})
     with pytest.raises(TypeError, match=r"label 'app' has a value of type NoneType"):
         s.matches({"app": None})
     with pytest.raises(TypeError, match=r"label 'app' has a value of type bytes"):
         s.matches(ReadOnlyLabels({"app": b"x"}))  # type: ignore[dict-item]
-    with pytest.raises(TypeError, match="label set 1: .*label 'x' has a value of type float"):
-        s.filter([{"app": "web"}, {"x": 1.5}])
+    with pytest.raises(TypeError, match="label set 1: .*label 'app' has a value of type float"):
+        s.filter([{"app": "web"}, {"app": 1.5}])
     with pytest.raises(TypeError, match="labels must be a Mapping"):
         s.matches([("app", "web")])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="label set 0: labels must be a Mapping"):
         s.filter(["app"])  # type: ignore[list-item]
     with pytest.raises(TypeError):
         s.explain({"app": 1})
-    with pytest.raises(TypeError):
-        cs.SelectorSet([s]).matching({"app": 1})
+    # Copying a whole label set (LabelSets, SelectorSet) checks every key and value.
+    with pytest.raises(TypeError, match="label set 0: .*got key 7 of type int"):
+        cs.LabelSets([{"app": "web", 7: "x"}])
+    with pytest.raises(TypeError, match=r"got key 7 of type int"):
+        cs.SelectorSet([s]).matching({"app": "web", 7: "x"})
+    with pytest.raises(TypeError, match=r"label 'tier' has a value of type int"):
+        cs.SelectorSet([s]).matching({"app": "web", "tier": 3})
 
 
 def test_str_subclasses_are_text() -> None:
@@ -235,6 +264,39 @@ def test_a_failing_mapping_propagates_its_error() -> None:
 def test_surrogates_in_values_are_errors_not_crashes() -> None:
     with pytest.raises(ValueError, match="label 'app'.*surrogate"):
         cs.Selector('app == "web"').matches({"app": "w\ud800"})
+    s = cs.Selector('app == "x" && b == "y"')
+    with pytest.raises(ValueError, match="^label set 1: the value of label 'b' contains a lone surrogate"):
+        s.filter([{}, {"app": "z", "b": "\ud800"}])
+    with pytest.raises(ValueError, match="label 'b'.*surrogate"):
+        s.matches({"app": "z", "b": "\ud800"})
+    assert s.matches({"app": "x", "b": "y", "unread": "\ud800"})
+
+
+def test_a_mapping_may_call_back_into_matches() -> None:
+    inner = cs.Selector('tier == "db"')
+
+    class Reentrant(ReadOnlyLabels):
+        def __getitem__(self, key: str) -> str:
+            # Python code run while a label set is being read: the per-thread read buffer is
+            # in use, and must be neither clobbered nor reported as busy.
+            assert inner.matches({"tier": "db", "app": "x" * 100})
+            assert not inner.matches(ReadOnlyLabels({"tier": "web"}))
+            return super().__getitem__(key)
+
+    s = cs.Selector('app == "web" && env == "prod" && tier in {"frontend"}')
+    assert s.matches(Reentrant(dict(LABELS)))
+    assert s.filter([Reentrant(dict(LABELS)), {}]) == [0]
+    assert s.explain(Reentrant(dict(LABELS))).matched
+
+
+def test_a_failed_read_leaves_no_trace() -> None:
+    s = cs.Selector('a == "1" && b == "2"')
+    with pytest.raises(TypeError):
+        s.matches({"a": "1", "b": 2})
+    assert s.matches({"a": "1", "b": "2"})
+    assert not s.matches({"b": "2"})
+    assert s.matches({"a": "1" * 100_000, "b": "2"}) is False
+    assert s.matches({"a": "1", "b": "2"})
 
 
 def test_non_ascii_labels_and_values() -> None:

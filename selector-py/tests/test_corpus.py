@@ -1,7 +1,8 @@
 """Replays the Calico-verdict corpus (tests/data/calico-corpus.jsonl) in full from Python.
 
 Every line is one test: validity, canonical text, unique id, label restrictions and every
-match case, through `matches`, `filter`, `explain` and `SelectorSet` alike.
+match case, through `matches`, `filter` (on a list and on a `LabelSets`), `explain` and
+`SelectorSet` alike.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def test_corpus_entry(entry: dict[str, Any]) -> None:
     expected = [c["matches"] for c in cases]
     assert [s.matches(c["labels"]) for c in cases] == expected
     assert s.filter([c["labels"] for c in cases]) == [i for i, m in enumerate(expected) if m]
+    assert s.filter(cs.LabelSets(c["labels"] for c in cases)) == [
+        i for i, m in enumerate(expected) if m
+    ]
     assert [s.explain(c["labels"]).matched for c in cases] == expected
     one = cs.SelectorSet([s])
     assert [bool(one.matching(c["labels"])) for c in cases] == expected

@@ -174,3 +174,68 @@ def test_any_str_dict_is_accepted(labels: dict[str, str]) -> None:
         if not ('"' in value and "'" in value):
             assert cs.Selector(f"{key} == {quote(value)}").matches(labels)
             assert not cs.Selector(f"{key} != {quote(value)}").matches(labels)
+
+
+def leaf_names(node: Node) -> set[str]:
+    if isinstance(node, Leaf):
+        return {node.name} if node.name else set()
+    if isinstance(node, Not):
+        return leaf_names(node.inner)
+    return set().union(*(leaf_names(i) for i in node.items))
+
+
+class Lookups(Mapping[str, object]):
+    """A Mapping that is not a dict (read with `[]`)."""
+
+    def __init__(self, data: dict[object, object]) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> object:
+        return self._data[key]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def outcome(call):  # type: ignore[no-untyped-def]
+    try:
+        return ("ok", call())
+    except (TypeError, ValueError) as err:
+        return (type(err), str(err))
+
+
+messy_sets = st.dictionaries(
+    st.one_of(names, st.sampled_from([1, None, b"app", ("a",)])),
+    st.one_of(values, st.sampled_from([1, None, b"web", 2.5, "w\ud800", ["web"]])),
+    max_size=6,
+)
+
+
+@settings(max_examples=400)
+@given(nodes, messy_sets, st.booleans(), st.data())
+def test_matches_filter_and_explain_agree_on_bad_label_sets(node, labels, lazy, data) -> None:  # type: ignore[no-untyped-def]
+    s = cs.Selector(render(node, data.draw))
+    source = Lookups(labels) if lazy else labels
+    matched = outcome(lambda: s.matches(source))
+    # The contract: the labels the selector names are read in sorted order, and the first
+    # one present whose value is not text (TypeError) or not UTF-8 (ValueError) is reported;
+    # nothing else is read.
+    named = sorted(leaf_names(node))
+    assert s.label_names() == named
+    bad = [n for n in named if n in labels and not isinstance(labels[n], str)]
+    surrogate = [n for n in named if isinstance(labels.get(n), str) and "\ud800" in labels[n]]
+    first = min(bad + surrogate, default=None)
+    if first is None:
+        assert matched == ("ok", evaluate(node, {k: v for k, v in labels.items() if k in named}))
+    else:
+        assert matched[0] is (TypeError if first in bad else ValueError)
+        assert f"label {first!r}" in matched[1]
+    # filter (both paths) and explain say exactly the same, errors included.
+    if matched[0] == "ok":
+        assert outcome(lambda: s.filter([source])) == ("ok", [0] if matched[1] else [])
+    else:
+        assert outcome(lambda: s.filter([{}, source])) == (matched[0], f"label set 1: {matched[1]}")
+    assert outcome(lambda: s.explain(source).matched) == matched

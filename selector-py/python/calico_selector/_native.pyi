@@ -62,12 +62,16 @@ class Selector:
     def unique_id(self) -> str:
         """Calico's ``UniqueID()``."""
     def matches(self, labels: Mapping[str, str]) -> bool:
-        """Whether the selector matches ``labels`` (read in place)."""
+        """Whether the selector matches ``labels``, read in place: each label the selector
+        names (``label_names()``) is looked up once and nothing else is read; the value of
+        each one present must be a ``str`` (else ``TypeError`` naming the label)."""
     def explain(self, labels: Mapping[str, str]) -> Explanation:
-        """The verdict of every sub-expression on ``labels``."""
+        """The verdict of every sub-expression on ``labels`` (read as ``matches`` reads it)."""
     def filter(self, label_sets: LabelSets | Iterable[Mapping[str, str]]) -> list[int]:
-        """Indices of the label sets that match (evaluated without the GIL; a ``LabelSets``
-        is evaluated entirely in Rust)."""
+        """Indices, in increasing order, of the label sets that match. A ``LabelSets`` is
+        answered entirely in Rust by its index; any other iterable of mappings is read as
+        ``matches`` reads each one (same verdicts, same errors, prefixed with the label set's
+        position), then evaluated. Both evaluate without the GIL."""
     def label_restrictions(self) -> dict[str, LabelRestriction]:
         """Calico's ``LabelRestrictions()``, sorted by label name."""
     def can_never_match(self) -> bool:
@@ -197,8 +201,9 @@ class Diagnostic:
 
 @final
 class LabelSets:
-    """Label sets copied into Rust once (every key and value checked, then interned by
-    selector-core), for fast repeated ``Selector.filter`` calls."""
+    """Label sets copied into Rust once (every key and value checked, then interned and
+    indexed by selector-core's ``SelectorIndex``), for fast repeated ``Selector.filter``
+    calls."""
 
     def __new__(cls, label_sets: Iterable[Mapping[str, str]]) -> LabelSets: ...
     def __len__(self) -> int: ...
