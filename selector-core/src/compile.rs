@@ -9,11 +9,13 @@
 //! no `Not` and no jump instructions in between; targets always lie further on, so a run
 //! takes at most one step per node.
 //!
-//! All label names and string operands live in one text buffer, so a program is a handful of
-//! allocations whatever its size, and compiling takes time linear in the tree's size. The
-//! program is immutable, `Send + Sync`, and knows nothing of the source text it came from.
+//! The program's one text buffer is the selector's canonical text, and label names and string
+//! operands are ranges of it, so a program is three allocations whatever its size, and
+//! compiling takes time linear in the tree's size. The program is immutable, `Send + Sync`,
+//! and knows nothing of the source text it came from.
 
 use crate::ast::{CompareOp, Expr};
+use crate::tree::{Kind, Printer, Tree};
 use std::collections::HashSet;
 
 /// The target meaning "the selector matches".
@@ -68,7 +70,7 @@ pub struct Program {
     pub(crate) nodes: Vec<Node>,
     /// The first node to run, or a terminal for a constant selector.
     pub(crate) entry: u32,
-    /// Label names and string operands, back to back.
+    /// The canonical text; label names and string operands are ranges of it.
     pub(crate) text: String,
     /// The members of every `in` set, as ranges of `text`.
     pub(crate) members: Vec<Text>,
@@ -80,41 +82,8 @@ impl Default for Program {
         Program {
             nodes: Vec::new(),
             entry: TRUE,
-            text: String::new(),
+            text: String::from("all()"),
             members: Vec::new(),
-        }
-    }
-}
-
-/// How much a tree needs: nodes, bytes of text, set members.
-#[derive(Default)]
-struct Size {
-    nodes: usize,
-    text: usize,
-    members: usize,
-}
-
-impl Size {
-    fn add(&mut self, expr: &Expr) {
-        match expr {
-            Expr::All { .. } | Expr::Global { .. } => {}
-            Expr::Has { label, .. } => {
-                self.nodes += 1;
-                self.text += label.len();
-            }
-            Expr::Compare { label, value, .. } => {
-                self.nodes += 1;
-                self.text += label.len() + value.len();
-            }
-            Expr::In { label, values, .. } => {
-                self.nodes += 1;
-                self.members += values.len();
-                self.text += label.len() + values.iter().map(String::len).sum::<usize>();
-            }
-            Expr::Not { expr, .. } => self.add(expr),
-            Expr::And { exprs, .. } | Expr::Or { exprs, .. } => {
-                exprs.iter().for_each(|e| self.add(e))
-            }
         }
     }
 }
@@ -128,27 +97,71 @@ impl Program {
     /// assert!(program.run(&[("a", "x"), ("b", "")]));
     /// ```
     pub fn compile(expr: &Expr) -> Program {
-        // Sized in one pass first, so that each buffer is allocated once.
-        let mut size = Size::default();
-        size.add(expr);
+        let (tree, text) = Tree::from_expr(expr);
+        Program::from_tree(&tree, &text)
+    }
+
+    /// Compiles the parser's tree over `text` in two walks, allocating only the program's
+    /// own three buffers. The first walk prints the canonical text, which becomes the
+    /// program's text buffer, and records one node per label test in text order, its strings
+    /// as ranges of that text. The second walk visits the tree backwards, so each test meets
+    /// its two continuations (later tests or the terminals) before itself, and sets its
+    /// targets.
+    pub(crate) fn from_tree(tree: &Tree, text: &str) -> Program {
+        let out = String::with_capacity(text.len() + 16);
+        let printer = Printer::new(tree, text, out, true).print();
         let mut p = Program {
-            nodes: Vec::with_capacity(size.nodes),
+            nodes: printer.tests.unwrap_or_default(),
             entry: TRUE,
-            text: String::with_capacity(size.text),
-            members: Vec::with_capacity(size.members),
+            text: printer.out,
+            members: printer.members,
         };
-        p.entry = p.emit(expr, TRUE, FALSE);
-        // Nodes were emitted last first (a node's targets exist before it); put them in
-        // source order, so that evaluation walks forward through memory.
-        p.nodes.reverse();
-        let last = p.nodes.len().saturating_sub(1) as u32;
-        let flip = |t: u32| if t >= FALSE { t } else { last - t };
-        p.entry = flip(p.entry);
-        for node in &mut p.nodes {
-            node.on_true = flip(node.on_true);
-            node.on_false = flip(node.on_false);
+        if let Some(root) = tree.root() {
+            let mut unlinked = p.nodes.len();
+            p.entry = p.link(tree, root, TRUE, FALSE, &mut unlinked);
         }
         p
+    }
+
+    /// The canonical text of the selector the program was compiled from.
+    pub(crate) fn canonical(&self) -> &str {
+        &self.text
+    }
+
+    /// Sets the targets of the tests of tree node `n`, which continues at `t` when it holds
+    /// and at `f` when it does not, and returns where it starts. `unlinked` counts the tests
+    /// not yet linked: the tree is visited last test first.
+    fn link(&mut self, tree: &Tree, n: u32, t: u32, f: u32, unlinked: &mut usize) -> u32 {
+        let (t, f) = match tree.node(n).kind {
+            Kind::All | Kind::Global => return t,
+            Kind::Not { child } => return self.link(tree, child, f, t, unlinked),
+            Kind::And { kids } => {
+                return tree
+                    .kids(kids)
+                    .iter()
+                    .rev()
+                    .fold(t, |on_true, &k| self.link(tree, k, on_true, f, unlinked))
+            }
+            Kind::Or { kids } => {
+                return tree
+                    .kids(kids)
+                    .iter()
+                    .rev()
+                    .fold(f, |on_false, &k| self.link(tree, k, t, on_false, unlinked))
+            }
+            // `!=` and `not in` are `==` and `in` with their targets swapped.
+            Kind::Compare {
+                cmp: CompareOp::Ne, ..
+            }
+            | Kind::In { negated: true, .. } => (f, t),
+            Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. } => (t, f),
+        };
+        *unlinked = unlinked.saturating_sub(1);
+        if let Some(node) = self.nodes.get_mut(*unlinked) {
+            node.on_true = t;
+            node.on_false = f;
+        }
+        *unlinked as u32
     }
 
     /// The distinct label names the program reads, in order of first use.
@@ -192,71 +205,5 @@ impl Program {
         self.text
             .get(t.start as usize..t.end as usize)
             .unwrap_or("")
-    }
-
-    fn push_text(&mut self, s: &str) -> Text {
-        let start = self.text.len() as u32;
-        self.text.push_str(s);
-        Text {
-            start,
-            end: self.text.len() as u32,
-        }
-    }
-
-    fn node(&mut self, label: &str, test: Test, on_true: u32, on_false: u32) -> u32 {
-        let label = self.push_text(label);
-        self.nodes.push(Node {
-            label,
-            test,
-            on_true,
-            on_false,
-        });
-        (self.nodes.len() - 1) as u32
-    }
-
-    /// Emits `expr` so that it continues at `t` when it holds and at `f` when it does not,
-    /// and returns where it starts.
-    fn emit(&mut self, expr: &Expr, t: u32, f: u32) -> u32 {
-        match expr {
-            Expr::All { .. } | Expr::Global { .. } => t,
-            Expr::Has { label, .. } => self.node(label, Test::Has, t, f),
-            Expr::Compare {
-                cmp, label, value, ..
-            } => {
-                let operand = self.push_text(value);
-                match cmp {
-                    CompareOp::Eq => self.node(label, Test::Eq(operand), t, f),
-                    CompareOp::Ne => self.node(label, Test::Eq(operand), f, t),
-                    _ => self.node(label, Test::Text(*cmp, operand), t, f),
-                }
-            }
-            Expr::In {
-                label,
-                values,
-                negated,
-                ..
-            } => {
-                let mut sorted: Vec<&str> = values.iter().map(String::as_str).collect();
-                sorted.sort_unstable();
-                sorted.dedup();
-                let start = self.members.len() as u32;
-                for v in sorted {
-                    let member = self.push_text(v);
-                    self.members.push(member);
-                }
-                let test = Test::In {
-                    start,
-                    end: self.members.len() as u32,
-                };
-                if *negated {
-                    self.node(label, test, f, t)
-                } else {
-                    self.node(label, test, t, f)
-                }
-            }
-            Expr::Not { expr, .. } => self.emit(expr, f, t),
-            Expr::And { exprs, .. } => exprs.iter().rev().fold(t, |next, e| self.emit(e, next, f)),
-            Expr::Or { exprs, .. } => exprs.iter().rev().fold(f, |next, e| self.emit(e, t, next)),
-        }
     }
 }

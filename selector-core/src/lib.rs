@@ -45,6 +45,7 @@ pub mod restrict;
 pub mod rewrite;
 #[cfg(test)]
 mod test_strategies;
+mod tree;
 pub mod vm;
 pub mod walk;
 
@@ -61,21 +62,30 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A parsed, compiled selector. Cheap to clone (shared), `Send + Sync`; equality, order and
 /// hashing follow the canonical text.
+///
+/// Parsing produces the canonical text and the compiled program; the syntax tree
+/// ([`Selector::ast`]) and the unique id are made on first use and then kept. That cache is
+/// interior mutability that never changes equality, order or hash, but clippy's
+/// `mutable_key_type` lint cannot know it and flags `HashMap<Selector, _>` and
+/// `HashSet<Selector>`: allow the lint there, or add `selector_core::Selector` to
+/// `ignore-interior-mutability` in `clippy.toml` (as this workspace does).
 #[derive(Clone)]
 pub struct Selector {
     inner: Arc<Inner>,
 }
 
+/// What a selector holds. Parsing builds the program (whose text is the canonical text);
+/// the [`Expr`] (parsed again from the source) and the unique id are made on first use,
+/// since most selectors are only ever evaluated.
 struct Inner {
     source: String,
-    expr: Expr,
-    canonical: String,
-    unique_id: String,
+    expr: OnceLock<Expr>,
     program: Program,
+    unique_id: OnceLock<id::UniqueId>,
 }
 
 impl Selector {
@@ -87,8 +97,13 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        let expr = parser::parse_expr(source)?;
-        Ok(Selector::from_parts(source.to_owned(), expr))
+        let program = parser::with_tree(source, |tree| Program::from_tree(tree, source))?;
+        Ok(Selector::from_inner(Inner {
+            source: source.to_owned(),
+            expr: OnceLock::new(),
+            program,
+            unique_id: OnceLock::new(),
+        }))
     }
 
     /// Builds a selector from a syntax tree (for example one produced by a rewrite).
@@ -108,22 +123,23 @@ impl Selector {
     /// assert_eq!(a, b);
     /// ```
     pub fn from_expr(expr: Expr) -> Selector {
-        let source = print::reparseable(&expr);
-        Selector::from_parts(source, expr)
+        let (tree, text) = tree::Tree::from_expr(&expr);
+        let program = Program::from_tree(&tree, &text);
+        let source = tree::Printer::new(&tree, &text, String::new(), false)
+            .reparseable()
+            .print()
+            .out;
+        Selector::from_inner(Inner {
+            source,
+            expr: OnceLock::from(expr),
+            program,
+            unique_id: OnceLock::new(),
+        })
     }
 
-    fn from_parts(source: String, expr: Expr) -> Selector {
-        let canonical = print::canonical(&expr);
-        let unique_id = id::unique_id(&canonical);
-        let program = Program::compile(&expr);
+    fn from_inner(inner: Inner) -> Selector {
         Selector {
-            inner: Arc::new(Inner {
-                source,
-                expr,
-                canonical,
-                unique_id,
-                program,
-            }),
+            inner: Arc::new(inner),
         }
     }
 
@@ -148,7 +164,7 @@ impl Selector {
     /// assert_eq!(s.to_string(), r#"a == "x""#);
     /// ```
     pub fn canonical(&self) -> &str {
-        &self.inner.canonical
+        self.inner.program.canonical()
     }
 
     /// The unique id (Calico's `UniqueID()`): `s:` and the base64url SHA-224 of the canonical text.
@@ -158,7 +174,10 @@ impl Selector {
     /// assert_eq!(s.unique_id(), "s:5y5I3VdRZfDU01O--xXAPx2yxCQQqMf0M6IWug");
     /// ```
     pub fn unique_id(&self) -> &str {
-        &self.inner.unique_id
+        self.inner
+            .unique_id
+            .get_or_init(|| id::UniqueId::of(self.canonical()))
+            .as_str()
     }
 
     /// The text the selector was parsed from.
@@ -178,7 +197,13 @@ impl Selector {
     /// assert!(matches!(s.ast(), Expr::Has { label, .. } if label == "a"));
     /// ```
     pub fn ast(&self) -> &Expr {
-        &self.inner.expr
+        self.inner.expr.get_or_init(|| {
+            // The source parsed once, so it parses again to the same tree; the `all()`
+            // fallback is never taken.
+            parser::parse_expr(&self.inner.source).unwrap_or(Expr::All {
+                span: ast::Span::new(0, 0),
+            })
+        })
     }
 
     /// The compiled program.
@@ -201,7 +226,7 @@ impl Selector {
     /// assert!(r["b"].must_be_absent);
     /// ```
     pub fn label_restrictions(&self) -> BTreeMap<String, LabelRestriction> {
-        restrict::restrictions(&self.inner.expr)
+        restrict::restrictions(self.ast())
     }
 
     /// Whether the label restrictions show that no label set can match.
@@ -226,7 +251,7 @@ impl Selector {
     /// assert_eq!(e.children.iter().map(|c| c.matched).collect::<Vec<_>>(), [false, true]);
     /// ```
     pub fn explain<L: LabelLookup + ?Sized>(&self, labels: &L) -> Explanation {
-        explain::explain(&self.inner.expr, labels)
+        explain::explain(self.ast(), labels)
     }
 
     /// The distinct label names the selector reads, sorted.
@@ -249,7 +274,7 @@ impl Selector {
     /// assert_eq!(s.map_labels(|l| l.to_uppercase()).canonical(), "has(A)");
     /// ```
     pub fn map_labels(&self, mut f: impl FnMut(&str) -> String) -> Selector {
-        Selector::from_expr(rewrite::map_labels(&self.inner.expr, &mut f))
+        Selector::from_expr(rewrite::map_labels(self.ast(), &mut f))
     }
 
     /// A copy with `prefix` put before every label name (Calico's prefix rewrite, used to

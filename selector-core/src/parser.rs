@@ -10,8 +10,10 @@
 use crate::ast::{CompareOp, Expr, Span};
 use crate::error::{ErrorKind, ParseError};
 use crate::lexer::{
-    is_label_char, space, string_literal, word, Token, TokenKind, Tokens, MAX_LABEL_LEN,
+    is_label_char, space_len, string_len, string_literal, word, word_len, Token, TokenKind, Tokens,
+    MAX_LABEL_LEN,
 };
+use crate::tree::{Buffers, Tree, TreeBuilder};
 
 /// The deepest nesting of parentheses accepted (SPEC.md requires at least 256 everywhere,
 /// including inside WASM's small stack). Deeper input is a [`ErrorKind::NestingTooDeep`] error.
@@ -25,95 +27,67 @@ use crate::lexer::{
 pub const NESTING_LIMIT: usize = 256;
 
 /// What the parser produces for each rule: a tree, or nothing at all (validation).
+///
+/// Label names and values are passed as byte spans of the source. The operands of a chain
+/// are handed over one by one between [`Build::chain_start`] and [`Build::and`] /
+/// [`Build::or`], and a set's values between [`Build::set_start`] and [`Build::in_set`], so
+/// the parser itself allocates nothing.
 pub(crate) trait Build {
     /// A parsed expression.
-    type Node;
-    /// The values of a set being read.
-    type Values: Default;
-    fn push_value(values: &mut Self::Values, value: &str);
-    fn all(span: Span) -> Self::Node;
-    fn global(span: Span) -> Self::Node;
-    fn has(label: &str, span: Span) -> Self::Node;
-    fn compare(cmp: CompareOp, label: &str, value: &str, span: Span) -> Self::Node;
-    fn in_set(label: &str, values: Self::Values, negated: bool, span: Span) -> Self::Node;
-    fn not(node: Self::Node, span: Span) -> Self::Node;
-    fn and(nodes: Vec<Self::Node>, span: Span) -> Self::Node;
-    fn or(nodes: Vec<Self::Node>, span: Span) -> Self::Node;
+    type Node: Copy;
+    fn all(&mut self, span: Span) -> Self::Node;
+    fn global(&mut self, span: Span) -> Self::Node;
+    fn has(&mut self, label: Span, span: Span) -> Self::Node;
+    fn compare(&mut self, cmp: CompareOp, label: Span, value: Span, span: Span) -> Self::Node;
+    /// Starts reading a set; returns what [`Build::in_set`] gets back.
+    fn set_start(&mut self) -> usize;
+    fn set_value(&mut self, value: Span);
+    fn in_set(&mut self, label: Span, start: usize, negated: bool, span: Span) -> Self::Node;
+    fn not(&mut self, node: Self::Node, span: Span) -> Self::Node;
+    /// Starts reading a chain; returns what [`Build::and`] / [`Build::or`] get back.
+    fn chain_start(&mut self) -> usize;
+    fn chain_push(&mut self, node: Self::Node);
+    fn and(&mut self, start: usize, span: Span) -> Self::Node;
+    fn or(&mut self, start: usize, span: Span) -> Self::Node;
 }
 
-/// Builds the [`Expr`] tree.
-pub(crate) struct AstBuilder;
-
-impl Build for AstBuilder {
-    type Node = Expr;
-    type Values = Vec<String>;
-    fn push_value(values: &mut Vec<String>, value: &str) {
-        values.push(value.to_owned());
-    }
-    fn all(span: Span) -> Expr {
-        Expr::All { span }
-    }
-    fn global(span: Span) -> Expr {
-        Expr::Global { span }
-    }
-    fn has(label: &str, span: Span) -> Expr {
-        Expr::Has {
-            label: label.to_owned(),
-            span,
-        }
-    }
-    fn compare(cmp: CompareOp, label: &str, value: &str, span: Span) -> Expr {
-        Expr::Compare {
-            cmp,
-            label: label.to_owned(),
-            value: value.to_owned(),
-            span,
-        }
-    }
-    fn in_set(label: &str, mut values: Vec<String>, negated: bool, span: Span) -> Expr {
-        values.sort_unstable();
-        values.dedup();
-        Expr::In {
-            label: label.to_owned(),
-            values,
-            negated,
-            span,
-        }
-    }
-    fn not(node: Expr, span: Span) -> Expr {
-        Expr::Not {
-            expr: Box::new(node),
-            span,
-        }
-    }
-    fn and(exprs: Vec<Expr>, span: Span) -> Expr {
-        Expr::And { exprs, span }
-    }
-    fn or(exprs: Vec<Expr>, span: Span) -> Expr {
-        Expr::Or { exprs, span }
-    }
-}
-
-/// Builds nothing: checks the grammar only (a `Vec<()>` never allocates).
+/// Builds nothing: checks the grammar only.
 struct CheckOnly;
 
 impl Build for CheckOnly {
     type Node = ();
-    type Values = ();
-    fn push_value(_: &mut (), _: &str) {}
-    fn all(_: Span) {}
-    fn global(_: Span) {}
-    fn has(_: &str, _: Span) {}
-    fn compare(_: CompareOp, _: &str, _: &str, _: Span) {}
-    fn in_set(_: &str, _: (), _: bool, _: Span) {}
-    fn not(_: (), _: Span) {}
-    fn and(_: Vec<()>, _: Span) {}
-    fn or(_: Vec<()>, _: Span) {}
+    fn all(&mut self, _: Span) {}
+    fn global(&mut self, _: Span) {}
+    fn has(&mut self, _: Span, _: Span) {}
+    fn compare(&mut self, _: CompareOp, _: Span, _: Span, _: Span) {}
+    fn set_start(&mut self) -> usize {
+        0
+    }
+    fn set_value(&mut self, _: Span) {}
+    fn in_set(&mut self, _: Span, _: usize, _: bool, _: Span) {}
+    fn not(&mut self, _: (), _: Span) {}
+    fn chain_start(&mut self) -> usize {
+        0
+    }
+    fn chain_push(&mut self, _: ()) {}
+    fn and(&mut self, _: usize, _: Span) {}
+    fn or(&mut self, _: usize, _: Span) {}
 }
 
-/// Parses `src` into a tree.
+/// Parses `src` and hands its tree to `f`. The tree lives in buffers reused from one parse
+/// to the next on this thread ([`Buffers::take`]).
+pub(crate) fn with_tree<R>(src: &str, f: impl FnOnce(&Tree) -> R) -> Result<R, ParseError> {
+    let builder = TreeBuilder::reuse(src, Buffers::take());
+    let (root, builder) = Parser::new(src, None, builder).selector()?;
+    let buffers = builder.finish(root);
+    let out = f(&buffers.tree);
+    buffers.keep();
+    Ok(out)
+}
+
+/// Parses `src` into an [`Expr`].
 pub(crate) fn parse_expr(src: &str) -> Result<Expr, ParseError> {
-    Parser::new(src, None).selector::<AstBuilder>()
+    with_tree(src, |tree| tree.to_expr(src))
 }
 
 /// Checks that `src` is a valid selector without building its tree.
@@ -123,7 +97,7 @@ pub(crate) fn parse_expr(src: &str) -> Result<Expr, ParseError> {
 /// assert!(selector_core::validate("has(a) and b").is_err());
 /// ```
 pub fn validate(src: &str) -> Result<(), ParseError> {
-    Parser::new(src, None).selector::<CheckOnly>()
+    Parser::new(src, None, CheckOnly).selector().map(|_| ())
 }
 
 /// The tokens of `src` for syntax highlighting, also for invalid input (up to the error).
@@ -136,31 +110,31 @@ pub fn validate(src: &str) -> Result<(), ParseError> {
 /// ```
 pub fn tokens(src: &str) -> Tokens {
     let mut out = Vec::new();
-    let error = Parser::new(src, Some(&mut out))
-        .selector::<CheckOnly>()
-        .err();
+    let error = Parser::new(src, Some(&mut out), CheckOnly).selector().err();
     Tokens { tokens: out, error }
 }
 
 type PResult<T> = Result<T, ParseError>;
 
-struct Parser<'s, 't> {
+struct Parser<'s, 't, B> {
     src: &'s str,
     pos: usize,
     depth: usize,
     tokens: Option<&'t mut Vec<Token>>,
+    build: B,
 }
 
 const OPERATORS_HELP: &str =
     "the operators are `==`, `!=`, `in`, `not in`, `contains`, `starts with` and `ends with`";
 
-impl<'s, 't> Parser<'s, 't> {
-    fn new(src: &'s str, tokens: Option<&'t mut Vec<Token>>) -> Self {
+impl<'s, 't, B: Build> Parser<'s, 't, B> {
+    fn new(src: &'s str, tokens: Option<&'t mut Vec<Token>>, build: B) -> Self {
         Parser {
             src,
             pos: 0,
             depth: 0,
             tokens,
+            build,
         }
     }
 
@@ -170,35 +144,46 @@ impl<'s, 't> Parser<'s, 't> {
         self.src.get(self.pos..).unwrap_or("")
     }
 
+    /// The bytes from the cursor on (the grammar's tokens are ASCII: see [`crate::lexer`]).
+    #[inline]
+    fn bytes(&self) -> &'s [u8] {
+        self.src.as_bytes().get(self.pos..).unwrap_or(&[])
+    }
+
+    #[inline]
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
-    }
-
-    fn at(&self, s: &str) -> bool {
-        self.rest().starts_with(s)
-    }
-
-    fn skip_space(&mut self) {
-        if let Ok((rest, _)) = space(self.rest()) {
-            self.pos = self.src.len() - rest.len();
+        match self.bytes().first() {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.rest().chars().next(),
+            None => None,
         }
+    }
+
+    #[inline]
+    fn at(&self, s: &str) -> bool {
+        self.bytes().starts_with(s.as_bytes())
+    }
+
+    #[inline]
+    fn skip_space(&mut self) {
+        self.pos += space_len(self.bytes());
     }
 
     /// Reads a word of label characters at the cursor (empty if there is none).
+    #[inline]
     fn take_word(&mut self) -> (Span, &'s str) {
         let start = self.pos;
-        match word(self.rest()) {
-            Ok((rest, w)) => {
-                self.pos = self.src.len() - rest.len();
-                (Span::new(start, self.pos), w)
-            }
-            Err(_) => (Span::new(start, start), ""),
-        }
+        self.pos += word_len(self.bytes());
+        (
+            Span::new(start, self.pos),
+            self.src.get(start..self.pos).unwrap_or(""),
+        )
     }
 
     /// The word at the cursor, without moving.
     fn peek_word(&self) -> &'s str {
-        word(self.rest()).map_or("", |(_, w)| w)
+        let len = word_len(self.bytes());
+        self.src.get(self.pos..self.pos + len).unwrap_or("")
     }
 
     fn emit(&mut self, kind: TokenKind, start: usize, end: usize) {
@@ -267,22 +252,24 @@ impl<'s, 't> Parser<'s, 't> {
 
     // ----- grammar -----
 
-    fn selector<B: Build>(mut self) -> PResult<B::Node> {
+    /// The whole selector, and the builder that built it.
+    fn selector(mut self) -> PResult<(B::Node, B)> {
         self.skip_space();
         if self.pos == self.src.len() {
-            return Ok(B::all(Span::new(0, self.src.len())));
+            let node = self.build.all(Span::new(0, self.src.len()));
+            return Ok((node, self.build));
         }
-        let (node, _) = self.or::<B>()?;
+        let (node, _) = self.or()?;
         self.skip_space();
         if self.pos < self.src.len() {
             return Err(self.junction_error(None));
         }
-        Ok(node)
+        Ok((node, self.build))
     }
 
-    fn or<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
-        let (first, span) = self.and::<B>()?;
-        let mut more = Vec::new();
+    fn or(&mut self) -> PResult<(B::Node, Span)> {
+        let (first, span) = self.and()?;
+        let mut chain = None;
         let mut end = span.end;
         loop {
             self.skip_space();
@@ -291,21 +278,24 @@ impl<'s, 't> Parser<'s, 't> {
             }
             self.emit(TokenKind::Or, self.pos, self.pos + 2);
             self.pos += 2;
-            let (node, s) = self.and::<B>()?;
+            if chain.is_none() {
+                chain = Some(self.build.chain_start());
+                self.build.chain_push(first);
+            }
+            let (node, s) = self.and()?;
             end = s.end;
-            more.push(node);
+            self.build.chain_push(node);
         }
         let span = Span::new(span.start, end);
-        if more.is_empty() {
-            return Ok((first, span));
+        match chain {
+            Some(start) => Ok((self.build.or(start, span), span)),
+            None => Ok((first, span)),
         }
-        more.insert(0, first);
-        Ok((B::or(more, span), span))
     }
 
-    fn and<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
-        let (first, span) = self.unary::<B>()?;
-        let mut more = Vec::new();
+    fn and(&mut self) -> PResult<(B::Node, Span)> {
+        let (first, span) = self.unary()?;
+        let mut chain = None;
         let mut end = span.end;
         loop {
             self.skip_space();
@@ -314,19 +304,22 @@ impl<'s, 't> Parser<'s, 't> {
             }
             self.emit(TokenKind::And, self.pos, self.pos + 2);
             self.pos += 2;
-            let (node, s) = self.unary::<B>()?;
+            if chain.is_none() {
+                chain = Some(self.build.chain_start());
+                self.build.chain_push(first);
+            }
+            let (node, s) = self.unary()?;
             end = s.end;
-            more.push(node);
+            self.build.chain_push(node);
         }
         let span = Span::new(span.start, end);
-        if more.is_empty() {
-            return Ok((first, span));
+        match chain {
+            Some(start) => Ok((self.build.and(start, span), span)),
+            None => Ok((first, span)),
         }
-        more.insert(0, first);
-        Ok((B::and(more, span), span))
     }
 
-    fn unary<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
+    fn unary(&mut self) -> PResult<(B::Node, Span)> {
         self.skip_space();
         let start = self.pos;
         let mut bangs = 0usize;
@@ -335,16 +328,16 @@ impl<'s, 't> Parser<'s, 't> {
             bangs += 1;
             self.skip_space();
         }
-        let (node, span) = self.primary::<B>()?;
+        let (node, span) = self.primary()?;
         let span = Span::new(start, span.end);
         if bangs % 2 == 1 {
-            Ok((B::not(node, span), span))
+            Ok((self.build.not(node, span), span))
         } else {
             Ok((node, span))
         }
     }
 
-    fn primary<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
+    fn primary(&mut self) -> PResult<(B::Node, Span)> {
         self.skip_space();
         let start = self.pos;
         match self.peek() {
@@ -372,7 +365,7 @@ impl<'s, 't> Parser<'s, 't> {
                         ),
                     ));
                 }
-                let (node, _) = self.or::<B>()?;
+                let (node, _) = self.or()?;
                 self.skip_space();
                 if !self.at(")") {
                     return Err(self.junction_error(Some(start)));
@@ -381,7 +374,7 @@ impl<'s, 't> Parser<'s, 't> {
                 self.depth -= 1;
                 Ok((node, Span::new(start, self.pos)))
             }
-            Some(c) if is_label_char(c) => self.label_expr::<B>(),
+            Some(c) if is_label_char(c) => self.label_expr(),
             _ => Err(self.expected_expression()),
         }
     }
@@ -440,7 +433,7 @@ impl<'s, 't> Parser<'s, 't> {
     }
 
     /// `has(…)`, `all()`, `global()`, or a label followed by an operator and its operand.
-    fn label_expr<B: Build>(&mut self) -> PResult<(B::Node, Span)> {
+    fn label_expr(&mut self) -> PResult<(B::Node, Span)> {
         let (lspan, label) = self.label()?;
         let start = lspan.start;
         if self.at("(") && matches!(label, "has" | "all" | "global") {
@@ -448,15 +441,15 @@ impl<'s, 't> Parser<'s, 't> {
             let node = match label {
                 "has" => {
                     let name = self.has_argument()?;
-                    B::has(name, Span::new(start, self.pos))
+                    self.build.has(name, Span::new(start, self.pos))
                 }
                 "all" => {
                     self.no_argument(label)?;
-                    B::all(Span::new(start, self.pos))
+                    self.build.all(Span::new(start, self.pos))
                 }
                 _ => {
                     self.no_argument(label)?;
-                    B::global(Span::new(start, self.pos))
+                    self.build.global(Span::new(start, self.pos))
                 }
             };
             return Ok((node, Span::new(start, self.pos)));
@@ -506,11 +499,11 @@ impl<'s, 't> Parser<'s, 't> {
                             CompareOp::EndsWith
                         }
                     }
-                    "in" => return self.set::<B>(label, false, start, op_start),
-                    "notin" => return self.set::<B>(label, true, start, op_start),
+                    "in" => return self.set(label, lspan, false, op_start),
+                    "notin" => return self.set(label, lspan, true, op_start),
                     "not" => {
                         self.second_word(w, "in")?;
-                        return self.set::<B>(label, true, start, op_start);
+                        return self.set(label, lspan, true, op_start);
                     }
                     _ => {
                         self.pos = wspan.start;
@@ -524,7 +517,7 @@ impl<'s, 't> Parser<'s, 't> {
         self.skip_space();
         let value = self.string_operand(label, cmp.as_str())?;
         let span = Span::new(start, self.pos);
-        Ok((B::compare(cmp, label, value, span), span))
+        Ok((self.build.compare(cmp, lspan, value, span), span))
     }
 
     /// The second word of `starts with`, `ends with`, `not in` (whitespace may separate them).
@@ -633,8 +626,8 @@ impl<'s, 't> Parser<'s, 't> {
         }
     }
 
-    /// The quoted string after a comparison operator.
-    fn string_operand(&mut self, label: &str, op: &str) -> PResult<&'s str> {
+    /// The quoted string after a comparison operator; the span of its text.
+    fn string_operand(&mut self, label: &str, op: &str) -> PResult<Span> {
         match self.peek() {
             Some('"') | Some('\'') => self.string(),
             Some(_) if self.is_newline() => Err(self.newline_error()),
@@ -663,16 +656,17 @@ impl<'s, 't> Parser<'s, 't> {
         }
     }
 
-    /// A string literal at the cursor (known to start with a quote).
-    fn string(&mut self) -> PResult<&'s str> {
+    /// A string literal at the cursor (known to start with a quote); the span of its text,
+    /// between the quotes.
+    fn string(&mut self) -> PResult<Span> {
         let start = self.pos;
-        match string_literal(self.rest()) {
-            Ok((rest, s)) => {
-                self.pos = self.src.len() - rest.len();
+        match string_len(self.bytes()) {
+            Some(len) => {
+                self.pos += len;
                 self.emit(TokenKind::String, start, self.pos);
-                Ok(s)
+                Ok(Span::new(start + 1, self.pos - 1))
             }
-            Err(_) => {
+            None => {
                 let q = if self.at("\"") { '"' } else { '\'' };
                 let other = if q == '"' { '\'' } else { '"' };
                 Err(self.error(
@@ -689,13 +683,14 @@ impl<'s, 't> Parser<'s, 't> {
     }
 
     /// `{ "a", "b" }` after `in` / `not in` (the operator word already read).
-    fn set<B: Build>(
+    fn set(
         &mut self,
         label: &str,
+        lspan: Span,
         negated: bool,
-        start: usize,
         op_start: usize,
     ) -> PResult<(B::Node, Span)> {
+        let start = lspan.start;
         self.emit(TokenKind::Operator, op_start, self.pos);
         let op = if negated { "not in" } else { "in" };
         self.skip_space();
@@ -724,14 +719,14 @@ impl<'s, 't> Parser<'s, 't> {
                 ));
             }
         }
-        let mut values = B::Values::default();
+        let values = self.build.set_start();
         self.skip_space();
         if !self.at("}") {
             loop {
                 match self.peek() {
                     Some('"') | Some('\'') => {
                         let v = self.string()?;
-                        B::push_value(&mut values, v);
+                        self.build.set_value(v);
                     }
                     None => return Err(self.unclosed_brace(brace)),
                     Some(_) if self.is_newline() => return Err(self.newline_error()),
@@ -786,7 +781,7 @@ impl<'s, 't> Parser<'s, 't> {
         }
         self.punct(TokenKind::RBrace);
         let span = Span::new(start, self.pos);
-        Ok((B::in_set(label, values, negated, span), span))
+        Ok((self.build.in_set(lspan, values, negated, span), span))
     }
 
     fn unclosed_brace(&self, brace: usize) -> ParseError {
@@ -823,15 +818,15 @@ impl<'s, 't> Parser<'s, 't> {
     }
 
     /// The label inside `has(…)`; the cursor is on the `(`.
-    fn has_argument(&mut self) -> PResult<&'s str> {
+    fn has_argument(&mut self) -> PResult<Span> {
         let open = self.pos;
         self.punct(TokenKind::LParen);
         self.skip_space();
-        let name = match self.peek() {
+        let (name_span, name) = match self.peek() {
             Some(c) if is_label_char(c) => {
                 let (span, name) = self.label()?;
                 self.emit(TokenKind::Label, span.start, span.end);
-                name
+                (span, name)
             }
             Some(')') => {
                 return Err(self.error(
@@ -865,7 +860,7 @@ impl<'s, 't> Parser<'s, 't> {
         match self.peek() {
             Some(')') => {
                 self.punct(TokenKind::RParen);
-                Ok(name)
+                Ok(name_span)
             }
             Some(',') => {
                 let rest = self.rest();

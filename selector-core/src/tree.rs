@@ -1,0 +1,663 @@
+//! The parser's own syntax tree: flat vectors of nodes that point into the source text.
+//!
+//! [`Expr`] owns a `String` for every label and value and a `Vec` or `Box` for every `&&`,
+//! `||` and `!`, so building one costs an allocation per token, more than all the rest of
+//! parsing. The parser builds this tree instead: one vector of nodes, one of chain children
+//! and one of set members, with label names and values as byte ranges of the text. The
+//! canonical text and the compiled program are produced from it in one walk
+//! ([`Program::from_tree`](crate::compile::Program::from_tree)), and a selector turns it into
+//! an [`Expr`] only when asked for its syntax tree.
+//!
+//! Trees from an [`Expr`] ([`Tree::from_expr`]) refer to a text buffer of their own, so
+//! printing and compiling have one implementation for both.
+
+use crate::ast::{CompareOp, Expr, Span};
+use crate::compile::Text;
+use crate::parser::Build;
+use std::cell::Cell;
+
+/// A range of indices into one of the tree's vectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slice {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// What a node is; label names and values are ranges of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    All,
+    Global,
+    Has {
+        label: Text,
+    },
+    Compare {
+        cmp: CompareOp,
+        label: Text,
+        value: Text,
+    },
+    /// `members` is a range of [`Tree::members`], sorted by text and distinct.
+    In {
+        label: Text,
+        members: Slice,
+        negated: bool,
+    },
+    Not {
+        child: u32,
+    },
+    /// `kids` is a range of [`Tree::kids`].
+    And {
+        kids: Slice,
+    },
+    Or {
+        kids: Slice,
+    },
+}
+
+/// One node and the byte span of the source it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Node {
+    pub(crate) kind: Kind,
+    pub(crate) span: Text,
+}
+
+/// A syntax tree in three vectors (see the module docs).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tree {
+    nodes: Vec<Node>,
+    /// The operands of every chain, each chain's contiguous and in order.
+    kids: Vec<u32>,
+    /// The values of every set.
+    members: Vec<Text>,
+    /// The root node (`None` for an empty tree).
+    root: Option<u32>,
+    /// How many nodes are label tests (`has`, comparisons, sets).
+    tests: usize,
+}
+
+/// `start..end` as a [`Text`]; offsets beyond `u32` are clamped (the parser refuses such
+/// input before it gets here).
+fn text_range(start: usize, end: usize) -> Text {
+    let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Text {
+        start: clamp(start),
+        end: clamp(end),
+    }
+}
+
+/// The text of `range` in `text` (empty if out of range, which a well-built tree never is).
+pub(crate) fn slice(text: &str, range: Text) -> &str {
+    text.get(range.start as usize..range.end as usize)
+        .unwrap_or("")
+}
+
+impl Tree {
+    /// The root node, if the tree has one.
+    pub(crate) fn root(&self) -> Option<u32> {
+        self.root
+    }
+
+    /// Node `n` (an `all()` node for an index the tree does not have).
+    pub(crate) fn node(&self, n: u32) -> Node {
+        self.nodes.get(n as usize).copied().unwrap_or(Node {
+            kind: Kind::All,
+            span: Text { start: 0, end: 0 },
+        })
+    }
+
+    /// The operands of a chain.
+    pub(crate) fn kids(&self, kids: Slice) -> &[u32] {
+        self.kids
+            .get(kids.start as usize..kids.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The values of a set.
+    pub(crate) fn members(&self, members: Slice) -> &[Text] {
+        self.members
+            .get(members.start as usize..members.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The number of label tests.
+    pub(crate) fn tests(&self) -> usize {
+        self.tests
+    }
+
+    /// The number of set values, all sets together.
+    pub(crate) fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Empties the tree, keeping its buffers.
+    fn clear(&mut self) {
+        self.nodes.clear();
+        self.kids.clear();
+        self.members.clear();
+        self.root = None;
+        self.tests = 0;
+    }
+
+    fn push(&mut self, kind: Kind, span: Span) -> u32 {
+        if matches!(
+            kind,
+            Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. }
+        ) {
+            self.tests += 1;
+        }
+        let n = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        self.nodes.push(Node {
+            kind,
+            span: text_range(span.start, span.end),
+        });
+        n
+    }
+
+    /// Sorts the set values from `start` on by their text and drops repeats.
+    fn finish_set(&mut self, text: &str, start: usize) -> Slice {
+        if let Some(values) = self.members.get_mut(start..) {
+            values.sort_unstable_by(|a, b| slice(text, *a).cmp(slice(text, *b)));
+        }
+        // Drop repeats in place (within this set only: earlier sets are left alone).
+        let mut kept = start;
+        for i in start..self.members.len() {
+            let Some(&value) = self.members.get(i) else {
+                break;
+            };
+            let repeat = kept > start
+                && self
+                    .members
+                    .get(kept - 1)
+                    .is_some_and(|&last| slice(text, last) == slice(text, value));
+            if !repeat {
+                if let Some(slot) = self.members.get_mut(kept) {
+                    *slot = value;
+                }
+                kept += 1;
+            }
+        }
+        self.members.truncate(kept);
+        index_slice(start, kept)
+    }
+
+    /// The [`Expr`] of this tree over `text` (the `all()` expression for an empty tree).
+    pub(crate) fn to_expr(&self, text: &str) -> Expr {
+        match self.root {
+            Some(root) => self.expr(text, root),
+            None => Expr::All {
+                span: Span::new(0, text.len()),
+            },
+        }
+    }
+
+    fn expr(&self, text: &str, n: u32) -> Expr {
+        let node = self.node(n);
+        let span = Span::new(node.span.start as usize, node.span.end as usize);
+        let owned = |t: Text| slice(text, t).to_owned();
+        match node.kind {
+            Kind::All => Expr::All { span },
+            Kind::Global => Expr::Global { span },
+            Kind::Has { label } => Expr::Has {
+                label: owned(label),
+                span,
+            },
+            Kind::Compare { cmp, label, value } => Expr::Compare {
+                cmp,
+                label: owned(label),
+                value: owned(value),
+                span,
+            },
+            Kind::In {
+                label,
+                members,
+                negated,
+            } => Expr::In {
+                label: owned(label),
+                values: self.members(members).iter().map(|&m| owned(m)).collect(),
+                negated,
+                span,
+            },
+            Kind::Not { child } => Expr::Not {
+                expr: Box::new(self.expr(text, child)),
+                span,
+            },
+            Kind::And { kids } => Expr::And {
+                exprs: self
+                    .kids(kids)
+                    .iter()
+                    .map(|&k| self.expr(text, k))
+                    .collect(),
+                span,
+            },
+            Kind::Or { kids } => Expr::Or {
+                exprs: self
+                    .kids(kids)
+                    .iter()
+                    .map(|&k| self.expr(text, k))
+                    .collect(),
+                span,
+            },
+        }
+    }
+
+    /// The tree of `expr` and the text its ranges refer to (its labels and values back to
+    /// back). Set values are sorted and made distinct, as the parser would have them.
+    pub(crate) fn from_expr(expr: &Expr) -> (Tree, String) {
+        let mut builder = FromExpr {
+            tree: Tree::default(),
+            text: String::new(),
+        };
+        let root = builder.add(expr);
+        builder.tree.root = Some(root);
+        (builder.tree, builder.text)
+    }
+}
+
+/// A range of indices.
+fn index_slice(start: usize, end: usize) -> Slice {
+    let r = text_range(start, end);
+    Slice {
+        start: r.start,
+        end: r.end,
+    }
+}
+
+/// Copies an [`Expr`] into a [`Tree`] and its text.
+struct FromExpr {
+    tree: Tree,
+    text: String,
+}
+
+impl FromExpr {
+    fn push_text(&mut self, s: &str) -> Text {
+        let start = self.text.len();
+        self.text.push_str(s);
+        text_range(start, self.text.len())
+    }
+
+    fn add(&mut self, expr: &Expr) -> u32 {
+        let span = expr.span();
+        let kind = match expr {
+            Expr::All { .. } => Kind::All,
+            Expr::Global { .. } => Kind::Global,
+            Expr::Has { label, .. } => Kind::Has {
+                label: self.push_text(label),
+            },
+            Expr::Compare {
+                cmp, label, value, ..
+            } => Kind::Compare {
+                cmp: *cmp,
+                label: self.push_text(label),
+                value: self.push_text(value),
+            },
+            Expr::In {
+                label,
+                values,
+                negated,
+                ..
+            } => {
+                let label = self.push_text(label);
+                let start = self.tree.members.len();
+                for v in values {
+                    let member = self.push_text(v);
+                    self.tree.members.push(member);
+                }
+                Kind::In {
+                    label,
+                    members: self.tree.finish_set(&self.text, start),
+                    negated: *negated,
+                }
+            }
+            Expr::Not { expr, .. } => Kind::Not {
+                child: self.add(expr),
+            },
+            Expr::And { exprs, .. } => Kind::And {
+                kids: self.chain(exprs),
+            },
+            Expr::Or { exprs, .. } => Kind::Or {
+                kids: self.chain(exprs),
+            },
+        };
+        self.tree.push(kind, span)
+    }
+
+    /// Adds the operands of a chain first (they may be chains themselves), then lists them.
+    fn chain(&mut self, exprs: &[Expr]) -> Slice {
+        let children: Vec<u32> = exprs.iter().map(|e| self.add(e)).collect();
+        let start = self.tree.kids.len();
+        self.tree.kids.extend(children);
+        index_slice(start, self.tree.kids.len())
+    }
+}
+
+/// A tree builder's buffers, kept between parses (see [`TreeBuilder::reuse`]).
+#[derive(Default)]
+pub(crate) struct Buffers {
+    pub(crate) tree: Tree,
+    /// Operands of the chains being read, innermost last; a finished chain moves its own to
+    /// [`Tree::kids`], so each chain's operands end up contiguous.
+    pending: Vec<u32>,
+}
+
+/// Buffers larger than this many entries are freed after a parse rather than kept.
+const KEEP_AT_MOST: usize = 4096;
+
+thread_local! {
+    /// The buffers of the last tree built on this thread, for the next parse to reuse: a
+    /// selector keeps only its compiled program, so the tree is scratch space, and reusing
+    /// it saves the four allocations (and their growth) of a fresh one.
+    static SPARE: Cell<Option<Buffers>> = const { Cell::new(None) };
+}
+
+impl Buffers {
+    /// The buffers left by the last parse on this thread (empty ones if there are none).
+    pub(crate) fn take() -> Buffers {
+        SPARE.with(Cell::take).unwrap_or_default()
+    }
+
+    /// Leaves the buffers for the next parse on this thread (unless they grew large).
+    pub(crate) fn keep(mut self) {
+        let t = &self.tree;
+        let size = t.nodes.capacity() + t.kids.capacity() + t.members.capacity();
+        if size + self.pending.capacity() <= KEEP_AT_MOST {
+            self.tree.clear();
+            self.pending.clear();
+            SPARE.with(|spare| spare.set(Some(self)));
+        }
+    }
+}
+
+/// Builds a [`Tree`] over the source text while the parser reads it.
+pub(crate) struct TreeBuilder<'s> {
+    src: &'s str,
+    buffers: Buffers,
+}
+
+impl<'s> TreeBuilder<'s> {
+    /// A builder for a tree over `src` in `buffers` (emptied first).
+    pub(crate) fn reuse(src: &'s str, mut buffers: Buffers) -> Self {
+        buffers.tree.clear();
+        buffers.pending.clear();
+        TreeBuilder { src, buffers }
+    }
+
+    /// The buffers, holding the finished tree with `root` as its root.
+    pub(crate) fn finish(mut self, root: u32) -> Buffers {
+        self.buffers.tree.root = Some(root);
+        self.buffers
+    }
+
+    fn chain(&mut self, start: usize, span: Span, or: bool) -> u32 {
+        let Buffers { tree, pending } = &mut self.buffers;
+        let first = tree.kids.len();
+        if let Some(operands) = pending.get(start..) {
+            tree.kids.extend_from_slice(operands);
+        }
+        pending.truncate(start);
+        let kids = index_slice(first, tree.kids.len());
+        let kind = if or {
+            Kind::Or { kids }
+        } else {
+            Kind::And { kids }
+        };
+        tree.push(kind, span)
+    }
+}
+
+impl Build for TreeBuilder<'_> {
+    type Node = u32;
+    fn all(&mut self, span: Span) -> u32 {
+        self.buffers.tree.push(Kind::All, span)
+    }
+    fn global(&mut self, span: Span) -> u32 {
+        self.buffers.tree.push(Kind::Global, span)
+    }
+    fn has(&mut self, label: Span, span: Span) -> u32 {
+        let label = text_range(label.start, label.end);
+        self.buffers.tree.push(Kind::Has { label }, span)
+    }
+    fn compare(&mut self, cmp: CompareOp, label: Span, value: Span, span: Span) -> u32 {
+        let kind = Kind::Compare {
+            cmp,
+            label: text_range(label.start, label.end),
+            value: text_range(value.start, value.end),
+        };
+        self.buffers.tree.push(kind, span)
+    }
+    fn set_start(&mut self) -> usize {
+        self.buffers.tree.members.len()
+    }
+    fn set_value(&mut self, value: Span) {
+        self.buffers
+            .tree
+            .members
+            .push(text_range(value.start, value.end));
+    }
+    fn in_set(&mut self, label: Span, start: usize, negated: bool, span: Span) -> u32 {
+        let members = self.buffers.tree.finish_set(self.src, start);
+        let kind = Kind::In {
+            label: text_range(label.start, label.end),
+            members,
+            negated,
+        };
+        self.buffers.tree.push(kind, span)
+    }
+    fn not(&mut self, node: u32, span: Span) -> u32 {
+        self.buffers.tree.push(Kind::Not { child: node }, span)
+    }
+    fn chain_start(&mut self) -> usize {
+        self.buffers.pending.len()
+    }
+    fn chain_push(&mut self, node: u32) {
+        self.buffers.pending.push(node);
+    }
+    fn and(&mut self, start: usize, span: Span) -> u32 {
+        self.chain(start, span, false)
+    }
+    fn or(&mut self, start: usize, span: Span) -> u32 {
+        self.chain(start, span, true)
+    }
+}
+
+/// Canonical text (SPEC.md section 5; Calico's `String()`), optionally recording each label
+/// test of the tree, in text order, as a node of a compiled program whose strings are ranges
+/// of that text (see [`Program::from_tree`](crate::compile::Program::from_tree)).
+pub(crate) struct Printer<'a> {
+    tree: &'a Tree,
+    text: &'a str,
+    /// Prints a negated negation `!(!x)` rather than `!!x` (which would parse as `x`).
+    reparseable: bool,
+    /// The text printed so far.
+    pub(crate) out: String,
+    /// With `record`, one program node per label test, targets not yet set.
+    pub(crate) tests: Option<Vec<crate::compile::Node>>,
+    /// The members of the recorded sets, as ranges of `out`.
+    pub(crate) members: Vec<Text>,
+}
+
+impl<'a> Printer<'a> {
+    /// A printer of `tree` over `text` into `out`; `record` also collects program nodes.
+    pub(crate) fn new(tree: &'a Tree, text: &'a str, out: String, record: bool) -> Self {
+        Printer {
+            tree,
+            text,
+            reparseable: false,
+            out,
+            tests: record.then(|| Vec::with_capacity(tree.tests())),
+            members: Vec::with_capacity(if record { tree.member_count() } else { 0 }),
+        }
+    }
+
+    /// Prints negated negations as `!(!x)` (see [`crate::print::reparseable`]).
+    pub(crate) fn reparseable(mut self) -> Self {
+        self.reparseable = true;
+        self
+    }
+
+    /// Prints the whole tree (`all()` for an empty one).
+    pub(crate) fn print(mut self) -> Self {
+        match self.tree.root {
+            Some(root) => self.node(root),
+            None => self.out.push_str("all()"),
+        }
+        self
+    }
+
+    fn push(&mut self, range: Text) -> Text {
+        let start = self.out.len();
+        self.out.push_str(slice(self.text, range));
+        text_range(start, self.out.len())
+    }
+
+    /// `s` in the quotes Calico prints it in: double quotes, or single quotes when the value
+    /// contains a double quote (there are no escapes, so no value holds both).
+    fn push_quoted(&mut self, range: Text) -> Text {
+        // A byte loop: values are short, and this beats a call to memchr.
+        let q = if slice(self.text, range).bytes().any(|b| b == b'"') {
+            '\''
+        } else {
+            '"'
+        };
+        self.out.push(q);
+        let value = self.push(range);
+        self.out.push(q);
+        value
+    }
+
+    fn record(&mut self, label: Text, test: crate::compile::Test) {
+        if let Some(tests) = &mut self.tests {
+            tests.push(crate::compile::Node {
+                label,
+                test,
+                on_true: crate::compile::TRUE,
+                on_false: crate::compile::FALSE,
+            });
+        }
+    }
+
+    fn node(&mut self, n: u32) {
+        use crate::compile::Test;
+        match self.tree.node(n).kind {
+            Kind::All => self.out.push_str("all()"),
+            Kind::Global => self.out.push_str("global()"),
+            Kind::Has { label } => {
+                self.out.push_str("has(");
+                let label = self.push(label);
+                self.out.push(')');
+                self.record(label, Test::Has);
+            }
+            Kind::Compare { cmp, label, value } => {
+                let label = self.push(label);
+                self.out.push(' ');
+                self.out.push_str(cmp.as_str());
+                self.out.push(' ');
+                let value = self.push_quoted(value);
+                let test = match cmp {
+                    CompareOp::Eq | CompareOp::Ne => Test::Eq(value),
+                    _ => Test::Text(cmp, value),
+                };
+                self.record(label, test);
+            }
+            Kind::In {
+                label,
+                members,
+                negated,
+            } => {
+                let label = self.push(label);
+                self.out
+                    .push_str(if negated { " not in {" } else { " in {" });
+                let start = self.members.len();
+                for (i, &m) in self.tree.members(members).iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    let member = self.push_quoted(m);
+                    if self.tests.is_some() {
+                        self.members.push(member);
+                    }
+                }
+                self.out.push('}');
+                let range = index_slice(start, self.members.len());
+                self.record(
+                    label,
+                    Test::In {
+                        start: range.start,
+                        end: range.end,
+                    },
+                );
+            }
+            Kind::Not { child } => {
+                self.out.push('!');
+                let double = matches!(self.tree.node(child).kind, Kind::Not { .. });
+                if self.reparseable && double {
+                    self.out.push('(');
+                    self.node(child);
+                    self.out.push(')');
+                } else {
+                    self.node(child);
+                }
+            }
+            Kind::And { kids } => self.chain(kids, " && "),
+            Kind::Or { kids } => self.chain(kids, " || "),
+        }
+    }
+
+    fn chain(&mut self, kids: Slice, sep: &str) {
+        let tree = self.tree;
+        self.out.push('(');
+        for (i, &k) in tree.kids(kids).iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(sep);
+            }
+            self.node(k);
+        }
+        self.out.push(')');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parser;
+
+    fn tree(src: &str) -> Tree {
+        parser::with_tree(src, Tree::clone).unwrap()
+    }
+
+    #[test]
+    fn sets_are_sorted_and_distinct() {
+        let src = "a in {'y', 'x', 'y', 'a', 'x'}";
+        let t = tree(src);
+        let root = t.node(t.root().unwrap());
+        let Kind::In { members, .. } = root.kind else {
+            panic!("{root:?}")
+        };
+        let values: Vec<&str> = t.members(members).iter().map(|&m| slice(src, m)).collect();
+        assert_eq!(values, ["a", "x", "y"]);
+    }
+
+    #[test]
+    fn chains_keep_their_own_operands() {
+        let src = "a == 'x' && (has(b) || has(c) || d in {'z'}) && !has(e)";
+        let t = tree(src);
+        assert_eq!(
+            Printer::new(&t, src, String::new(), false).print().out,
+            r#"(a == "x" && (has(b) || has(c) || d in {"z"}) && !has(e))"#
+        );
+        assert_eq!(t.to_expr(src), crate::parser::parse_expr(src).unwrap());
+    }
+
+    #[test]
+    fn from_expr_round_trips() {
+        for src in [
+            "",
+            "all()",
+            "!!has(a)",
+            "a in {'b', 'a'} || c != 'd' && global()",
+        ] {
+            let expr = crate::parser::parse_expr(src).unwrap();
+            let (t, text) = Tree::from_expr(&expr);
+            assert_eq!(t.to_expr(&text), expr, "{src}");
+        }
+    }
+}
