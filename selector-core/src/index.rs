@@ -52,111 +52,31 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::Hash;
 
-/// A set of internal slot numbers, as a sorted vector.
+/// A set of internal slot numbers (of endpoints or of selectors): a sorted vector while the
+/// set is sparse, a bitmap (bit `s % 64` of word `s / 64`) once it is dense.
 ///
 /// Sets of slot numbers are what the index stores most (the matches of every selector and
-/// every endpoint, the endpoints with each label) and walks most. A sorted `Vec<u32>` is a
-/// quarter the size of a hash set, iterates at memory speed, and finds differences by one
-/// merge; bulk loads append (new slots are the highest), and a removal moves at most the
-/// tail of one vector, a `memmove` that stays cheap well into tens of thousands of entries.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct SlotSet(Vec<u32>);
-
-impl SlotSet {
-    /// From slots sorted and distinct already.
-    fn from_sorted(slots: Vec<u32>) -> SlotSet {
-        SlotSet(slots)
-    }
-
-    fn insert(&mut self, slot: u32) -> bool {
-        match self.0.last() {
-            None => self.0.push(slot),
-            Some(&last) if last < slot => self.0.push(slot),
-            _ => match self.0.binary_search(&slot) {
-                Ok(_) => return false,
-                Err(at) => self.0.insert(at, slot),
-            },
-        }
-        true
-    }
-
-    fn remove(&mut self, slot: u32) -> bool {
-        match self.0.binary_search(&slot) {
-            Ok(at) => {
-                self.0.remove(at);
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    fn contains(&self, slot: u32) -> bool {
-        self.0.binary_search(&slot).is_ok()
-    }
-
-    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.iter().copied()
-    }
-
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Calls `f(slot, true)` for the slots of `new` not in `self` and `f(slot, false)` for
-    /// those of `self` not in `new` (one merge of the two sorted vectors).
-    fn diff(&self, new: &SlotSet, mut f: impl FnMut(u32, bool)) {
-        let (mut a, mut b) = (self.0.iter().peekable(), new.0.iter().peekable());
-        loop {
-            match (a.peek(), b.peek()) {
-                (Some(&&x), Some(&&y)) => {
-                    if x == y {
-                        a.next();
-                        b.next();
-                    } else if x < y {
-                        f(x, false);
-                        a.next();
-                    } else {
-                        f(y, true);
-                        b.next();
-                    }
-                }
-                (Some(&&x), None) => {
-                    f(x, false);
-                    a.next();
-                }
-                (None, Some(&&y)) => {
-                    f(y, true);
-                    b.next();
-                }
-                (None, None) => break,
-            }
-        }
-    }
-}
-
-/// A set of endpoint slots, the form of the index's tables of endpoints by label: a sorted
-/// vector while the set is sparse, a bitmap (bit `s % 64` of word `s / 64`) once it is dense.
-///
-/// A selector added to the index is matched against all endpoints at once by set operations
-/// over these tables (see [`SelectorIndex::matching_endpoints_bulk`]), and most of its
-/// operands are large sets (`has(app)`, `tier != "db"`): as bitmaps they combine a word of 64
-/// endpoints at a time. A bitmap costs a bit per slot whatever the set's size, so rare
-/// `(label, value)` pairs (a pod-template hash) stay vectors: a set turns into a bitmap when
-/// the bitmap would be no larger than the vector, and back when it would be over four times
-/// larger. Both forms iterate in increasing slot order.
+/// every endpoint, the endpoints with each label, the selectors filed under each probe) and
+/// walks most. A sorted `Vec<u32>` is a quarter the size of a hash set, iterates at memory
+/// speed and finds differences by one merge; bulk loads append (new slots are the highest).
+/// But many of these sets are large (`has(app)` holds most endpoints, a popular pod is
+/// matched by a good share of the selectors), and a bitmap holds those in less memory,
+/// gains a member without ever moving the others, and combines with another a word of 64
+/// slots at a time, which is how a selector added to the index is matched against all
+/// endpoints at once ([`SelectorIndex::matching_endpoints_bulk`]). A bitmap costs a bit per
+/// slot whatever the set's size, so rare sets (the endpoints with one pod-template hash)
+/// stay vectors: a set turns into a bitmap when the bitmap would be no larger than the
+/// vector, and back when it would be over four times larger. Both forms iterate in
+/// increasing order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum EndpointSet {
-    Sparse(SlotSet),
+enum SlotSet {
+    Sparse(Vec<u32>),
     Dense { bits: Vec<u64>, len: usize },
 }
 
-impl Default for EndpointSet {
+impl Default for SlotSet {
     fn default() -> Self {
-        EndpointSet::Sparse(SlotSet::default())
+        SlotSet::Sparse(Vec::new())
     }
 }
 
@@ -184,33 +104,84 @@ fn for_each_bit(bits: &[u64], mut f: impl FnMut(u32)) {
     }
 }
 
-impl EndpointSet {
+/// Whether a set of `len` slots up to `last` is better kept as a bitmap: `8 w` bytes for `w`
+/// words against `4 len` for the vector.
+#[inline]
+fn dense_enough(len: usize, last: u32) -> bool {
+    2 * words_for(last) <= len
+}
+
+impl SlotSet {
+    /// From slots sorted and distinct already.
+    fn from_sorted(slots: Vec<u32>) -> SlotSet {
+        let mut set = SlotSet::Sparse(slots);
+        set.rebalance();
+        set
+    }
+
+    /// From a bitmap.
+    fn from_bits(bits: &[u64]) -> SlotSet {
+        let len = bits.iter().map(|w| w.count_ones() as usize).sum();
+        let used = bits.iter().rposition(|&w| w != 0).map_or(0, |i| i + 1);
+        if len > 0 && 2 * used <= len {
+            SlotSet::Dense {
+                bits: bits.get(..used).unwrap_or_default().to_vec(),
+                len,
+            }
+        } else {
+            let mut slots = Vec::with_capacity(len);
+            for_each_bit(bits, |slot| slots.push(slot));
+            SlotSet::Sparse(slots)
+        }
+    }
+
     fn insert(&mut self, slot: u32) -> bool {
-        let added = match self {
-            EndpointSet::Sparse(set) => set.insert(slot),
-            EndpointSet::Dense { bits, len } => {
+        match self {
+            SlotSet::Sparse(slots) => {
+                match slots.last() {
+                    Some(&last) if last >= slot => match slots.binary_search(&slot) {
+                        Ok(_) => return false,
+                        Err(at) => slots.insert(at, slot),
+                    },
+                    _ => slots.push(slot),
+                }
+                let last = slots.last().copied().unwrap_or(slot);
+                if dense_enough(slots.len(), last) {
+                    self.rebalance();
+                }
+                true
+            }
+            SlotSet::Dense { bits, len } => {
                 let (w, bit) = bit_of(slot);
                 if bits.len() <= w {
                     bits.resize(w + 1, 0);
                 }
-                match bits.get_mut(w) {
+                let added = match bits.get_mut(w) {
                     Some(word) if *word & bit == 0 => {
                         *word |= bit;
                         *len += 1;
                         true
                     }
                     _ => false,
+                };
+                if bits.len() > 2 * *len {
+                    self.rebalance();
                 }
+                added
             }
-        };
-        self.rebalance();
-        added
+        }
     }
 
     fn remove(&mut self, slot: u32) -> bool {
         let removed = match self {
-            EndpointSet::Sparse(set) => set.remove(slot),
-            EndpointSet::Dense { bits, len } => {
+            SlotSet::Sparse(slots) => match slots.binary_search(&slot) {
+                Ok(at) => {
+                    slots.remove(at);
+                    true
+                }
+                Err(_) => false,
+            },
+            SlotSet::Dense { bits, len } => {
                 let (w, bit) = bit_of(slot);
                 match bits.get_mut(w) {
                     Some(word) if *word & bit != 0 => {
@@ -226,40 +197,50 @@ impl EndpointSet {
         removed
     }
 
-    /// Switches to the smaller form (with a margin, so that a set on the edge does not
-    /// switch back and forth): a bitmap of `w` words takes `8 w` bytes, a vector `4 len`.
+    /// Switches to the smaller form, with a margin so that a set on the edge does not switch
+    /// back and forth.
     fn rebalance(&mut self) {
         match self {
-            EndpointSet::Sparse(set) => {
-                let Some(&last) = set.0.last() else { return };
-                if 2 * words_for(last) <= set.len() {
+            SlotSet::Sparse(slots) => {
+                let Some(&last) = slots.last() else { return };
+                if dense_enough(slots.len(), last) {
                     let mut bits = vec![0u64; words_for(last)];
-                    for slot in set.iter() {
+                    for &slot in slots.iter() {
                         let (w, bit) = bit_of(slot);
                         if let Some(word) = bits.get_mut(w) {
                             *word |= bit;
                         }
                     }
-                    *self = EndpointSet::Dense {
+                    *self = SlotSet::Dense {
                         bits,
-                        len: set.len(),
+                        len: slots.len(),
                     };
                 }
             }
-            EndpointSet::Dense { bits, len } => {
+            SlotSet::Dense { bits, len } => {
                 if bits.len() > 2 * *len {
                     let mut slots = Vec::with_capacity(*len);
                     for_each_bit(bits, |slot| slots.push(slot));
-                    *self = EndpointSet::Sparse(SlotSet::from_sorted(slots));
+                    *self = SlotSet::Sparse(slots);
                 }
+            }
+        }
+    }
+
+    fn contains(&self, slot: u32) -> bool {
+        match self {
+            SlotSet::Sparse(slots) => slots.binary_search(&slot).is_ok(),
+            SlotSet::Dense { bits, .. } => {
+                let (w, bit) = bit_of(slot);
+                bits.get(w).is_some_and(|word| word & bit != 0)
             }
         }
     }
 
     fn len(&self) -> usize {
         match self {
-            EndpointSet::Sparse(set) => set.len(),
-            EndpointSet::Dense { len, .. } => *len,
+            SlotSet::Sparse(slots) => slots.len(),
+            SlotSet::Dense { len, .. } => *len,
         }
     }
 
@@ -267,12 +248,24 @@ impl EndpointSet {
         self.len() == 0
     }
 
-    /// Calls `f` with every slot, in increasing order.
+    /// The slots, in increasing order.
+    fn iter(&self) -> SlotIter<'_> {
+        match self {
+            SlotSet::Sparse(slots) => SlotIter::Sparse(slots.iter()),
+            SlotSet::Dense { bits, .. } => SlotIter::Dense {
+                words: bits.iter(),
+                base: 0,
+                word: 0,
+            },
+        }
+    }
+
+    /// Calls `f` with every slot, in increasing order (faster than [`Self::iter`]).
     #[inline]
     fn for_each(&self, mut f: impl FnMut(u32)) {
         match self {
-            EndpointSet::Sparse(set) => set.iter().for_each(f),
-            EndpointSet::Dense { bits, .. } => for_each_bit(bits, &mut f),
+            SlotSet::Sparse(slots) => slots.iter().for_each(|&s| f(s)),
+            SlotSet::Dense { bits, .. } => for_each_bit(bits, f),
         }
     }
 
@@ -280,44 +273,90 @@ impl EndpointSet {
     #[inline]
     fn or_into(&self, out: &mut [u64]) {
         match self {
-            EndpointSet::Sparse(set) => {
-                for slot in set.iter() {
+            SlotSet::Sparse(slots) => {
+                for &slot in slots {
                     let (w, bit) = bit_of(slot);
                     if let Some(word) = out.get_mut(w) {
                         *word |= bit;
                     }
                 }
             }
-            EndpointSet::Dense { bits, .. } => {
+            SlotSet::Dense { bits, .. } => {
                 for (o, b) in out.iter_mut().zip(bits) {
                     *o |= b;
                 }
             }
         }
     }
+
+    /// Calls `f(slot, true)` for the slots of `new` not in `self` and `f(slot, false)` for
+    /// those of `self` not in `new`: one merge of the two sets (or a pass over one of them
+    /// when the other is empty).
+    fn diff(&self, new: &SlotSet, mut f: impl FnMut(u32, bool)) {
+        if self.is_empty() {
+            return new.for_each(|slot| f(slot, true));
+        }
+        if new.is_empty() {
+            return self.for_each(|slot| f(slot, false));
+        }
+        let (mut a, mut b) = (self.iter().peekable(), new.iter().peekable());
+        loop {
+            match (a.peek().copied(), b.peek().copied()) {
+                (Some(x), Some(y)) => {
+                    if x == y {
+                        a.next();
+                        b.next();
+                    } else if x < y {
+                        f(x, false);
+                        a.next();
+                    } else {
+                        f(y, true);
+                        b.next();
+                    }
+                }
+                (Some(x), None) => {
+                    f(x, false);
+                    a.next();
+                }
+                (None, Some(y)) => {
+                    f(y, true);
+                    b.next();
+                }
+                (None, None) => break,
+            }
+        }
+    }
 }
 
-/// Removal from the sets of the index's tables, which drop a set once it is empty.
-trait SlotContainer {
-    fn remove_slot(&mut self, slot: u32);
-    fn is_empty_set(&self) -> bool;
+/// The slots of a [`SlotSet`], in increasing order.
+enum SlotIter<'a> {
+    Sparse(std::slice::Iter<'a, u32>),
+    Dense {
+        words: std::slice::Iter<'a, u64>,
+        /// The slot of bit 0 of `word`, plus 64.
+        base: u32,
+        /// What is left of the current word.
+        word: u64,
+    },
 }
 
-impl SlotContainer for SlotSet {
-    fn remove_slot(&mut self, slot: u32) {
-        self.remove(slot);
-    }
-    fn is_empty_set(&self) -> bool {
-        self.is_empty()
-    }
-}
+impl Iterator for SlotIter<'_> {
+    type Item = u32;
 
-impl SlotContainer for EndpointSet {
-    fn remove_slot(&mut self, slot: u32) {
-        self.remove(slot);
-    }
-    fn is_empty_set(&self) -> bool {
-        self.is_empty()
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            SlotIter::Sparse(slots) => slots.next().copied(),
+            SlotIter::Dense { words, base, word } => {
+                while *word == 0 {
+                    *word = *words.next()?;
+                    *base += 64;
+                }
+                let slot = *base - 64 + word.trailing_zeros();
+                *word &= *word - 1;
+                Some(slot)
+            }
+        }
     }
 }
 
@@ -565,9 +604,9 @@ pub struct SelectorIndex<S = String, E = String> {
     excepted_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
     excepted_by_name: HashMap<Symbol, SlotSet, FastHash>,
     /// Endpoints by each of their `(label, value)` pairs.
-    endpoints_by_value: HashMap<(Symbol, Symbol), EndpointSet, FastHash>,
+    endpoints_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
     /// Endpoints by each of their label names.
-    endpoints_by_name: HashMap<Symbol, EndpointSet, FastHash>,
+    endpoints_by_name: HashMap<Symbol, SlotSet, FastHash>,
     /// Every endpoint, as a bitmap of slots.
     all_endpoints: Vec<u64>,
     /// The distinct values of each label among the endpoints.
@@ -923,7 +962,7 @@ impl<S, E> SelectorIndex<S, E> {
         graph: &impl Graph,
         rows: &mut Vec<u64>,
         leaf: &mut Vec<u64>,
-    ) -> Vec<u32> {
+    ) -> SlotSet {
         let words = self.all_endpoints.len();
         let nodes = graph.node_count();
         // Row of a target: a node's own, `nodes` for "true", none for "false".
@@ -937,7 +976,7 @@ impl<S, E> SelectorIndex<S, E> {
         leaf.clear();
         leaf.resize(words, 0);
         let Some(entry) = row_of(graph.entry()) else {
-            return Vec::new();
+            return SlotSet::default();
         };
         if let Some(row) = rows.get_mut(entry * words..(entry + 1) * words) {
             row.copy_from_slice(&self.all_endpoints);
@@ -972,11 +1011,8 @@ impl<S, E> SelectorIndex<S, E> {
                 }
             }
         }
-        let mut out = Vec::new();
-        if let Some(accepted) = rows.get(nodes * words..) {
-            for_each_bit(accepted, |slot| out.push(slot));
-        }
-        out
+        rows.get(nodes * words..)
+            .map_or_else(SlotSet::default, SlotSet::from_bits)
     }
 
     /// Sets in `out` the bits of the endpoints whose label `name` passes `test`.
@@ -1324,14 +1360,10 @@ fn intern_text_operands(interner: &mut Interner, expr: &Expr) {
     }
 }
 
-fn remove_from<K: Hash + Eq, T: SlotContainer>(
-    map: &mut HashMap<K, T, FastHash>,
-    key: &K,
-    slot: u32,
-) {
+fn remove_from<K: Hash + Eq>(map: &mut HashMap<K, SlotSet, FastHash>, key: &K, slot: u32) {
     if let Some(set) = map.get_mut(key) {
-        set.remove_slot(slot);
-        if set.is_empty_set() {
+        set.remove(slot);
+        if set.is_empty() {
             map.remove(key);
         }
     }
@@ -1365,7 +1397,7 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
                 compiled.matches(labels, &self.interner)
             });
             self.seen_endpoints = seen;
-            matches
+            SlotSet::from_sorted(matches)
         } else {
             let (mut rows, mut leaf) = (
                 std::mem::take(&mut self.rows),
@@ -1376,7 +1408,6 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
             matches
         };
         self.evaluations += evaluations;
-        let matches = SlotSet::from_sorted(matches);
 
         let (slot, old) = match self.selector_slots.get(&id).copied() {
             Some(slot) => {
@@ -1761,14 +1792,16 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
             self.interner.get(s).unwrap_or(Symbol::UNKNOWN)
         });
         let matches = if self.use_candidates(&key, compiled.node_count()) {
-            self.matching_endpoints(&key, &mut Seen::default(), |labels| {
-                compiled.matches(labels, &self.interner)
-            })
+            SlotSet::from_sorted(
+                self.matching_endpoints(&key, &mut Seen::default(), |labels| {
+                    compiled.matches(labels, &self.interner)
+                }),
+            )
         } else {
             self.matching_endpoints_bulk(&compiled, &mut Vec::new(), &mut Vec::new())
         };
         matches
-            .into_iter()
+            .iter()
             .filter_map(|slot| self.endpoints.get(slot).map(|entry| &entry.id))
             .collect()
     }
@@ -1932,17 +1965,18 @@ mod tests {
 
     #[test]
     fn endpoint_sets_switch_form_both_ways() {
-        let mut set = EndpointSet::default();
+        let mut set = SlotSet::default();
         for slot in 0..200 {
             set.insert(slot);
         }
-        assert!(matches!(set, EndpointSet::Dense { len: 200, .. }));
+        assert!(matches!(set, SlotSet::Dense { len: 200, .. }));
         for slot in 1..200 {
             set.remove(slot);
         }
-        assert_eq!(set, EndpointSet::Sparse(SlotSet(vec![0])));
+        assert_eq!(set, SlotSet::Sparse(vec![0]));
         set.insert(5000);
-        assert_eq!(set, EndpointSet::Sparse(SlotSet(vec![0, 5000])));
+        assert_eq!(set, SlotSet::Sparse(vec![0, 5000]));
+        assert!(set.contains(5000) && !set.contains(4999));
     }
 
     proptest! {
@@ -1950,7 +1984,7 @@ mod tests {
         fn endpoint_sets_behave_as_sets(
             ops in prop::collection::vec((any::<bool>(), 0..700u32), 0..400),
         ) {
-            let mut set = EndpointSet::default();
+            let mut set = SlotSet::default();
             let mut model = BTreeSet::new();
             for (insert, slot) in ops {
                 if insert {
@@ -1963,12 +1997,36 @@ mod tests {
                 let mut slots = Vec::new();
                 set.for_each(|s| slots.push(s));
                 prop_assert_eq!(&slots, &model.iter().copied().collect::<Vec<_>>());
+                prop_assert_eq!(&set.iter().collect::<Vec<_>>(), &slots);
                 let mut bits = vec![0u64; 11];
                 set.or_into(&mut bits);
                 let mut from_bits = Vec::new();
                 for_each_bit(&bits, |s| from_bits.push(s));
                 prop_assert_eq!(&from_bits, &slots);
+                prop_assert_eq!(&SlotSet::from_bits(&bits).iter().collect::<Vec<_>>(), &slots);
+                prop_assert_eq!(&SlotSet::from_sorted(slots.clone()).iter().collect::<Vec<_>>(), &slots);
+                prop_assert!(model.iter().all(|&s| set.contains(s)));
+                prop_assert_eq!(set.contains(slot), model.contains(&slot));
             }
+        }
+
+        #[test]
+        fn slot_set_differences_are_exact(
+            a in prop::collection::btree_set(0..300u32, 0..200),
+            b in prop::collection::btree_set(0..300u32, 0..200),
+        ) {
+            let build = |m: &BTreeSet<u32>| {
+                let mut set = SlotSet::default();
+                m.iter().for_each(|&s| { set.insert(s); });
+                set
+            };
+            let (x, y) = (build(&a), build(&b));
+            let (mut started, mut stopped) = (BTreeSet::new(), BTreeSet::new());
+            x.diff(&y, |slot, start| {
+                if start { started.insert(slot) } else { stopped.insert(slot) };
+            });
+            prop_assert_eq!(started, b.difference(&a).copied().collect::<BTreeSet<_>>());
+            prop_assert_eq!(stopped, a.difference(&b).copied().collect::<BTreeSet<_>>());
         }
     }
 

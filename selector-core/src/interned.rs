@@ -27,10 +27,8 @@ use crate::ast::CompareOp;
 use crate::compile::{Program, Test, TRUE};
 use crate::labels::Labels;
 use crate::Selector;
-use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
 
 /// An interned string: an index into its [`Interner`]. Two symbols of one interner are equal
 /// exactly when their strings are.
@@ -68,10 +66,9 @@ impl Symbol {
 
 /// Stores every distinct string once and hands out [`Symbol`]s for them.
 ///
-/// Each distinct string is one allocation (an `Arc<str>` shared by the lookup table and the
-/// symbol table). Strings are never forgotten: an interner grows with the number of distinct
-/// strings it has seen. It can hold `u32::MAX - 1` strings; memory runs out long before that,
-/// and any string past the limit would get [`Symbol::UNKNOWN`].
+/// Strings are never forgotten: an interner grows with the number of distinct strings it has
+/// seen. It can hold `u32::MAX - 1` strings; memory runs out long before that, and any string
+/// past the limit would get [`Symbol::UNKNOWN`].
 ///
 /// ```
 /// use selector_core::{interned::Interner, Selector};
@@ -80,18 +77,44 @@ impl Symbol {
 /// let s = interner.compile(&Selector::parse("app in {'web', 'api'} && has(tier)").unwrap());
 /// assert!(s.matches(&pod, &interner));
 /// ```
+///
+/// # Layout
+/// Interning is most of the cost of taking in a label set (two strings per label, and a
+/// cluster's label sets share most of them), so the interner keeps its own table rather than
+/// a `HashMap<Box<str>, Symbol>`: all strings back to back in one buffer (no allocation per
+/// string), and an open-addressing table of `(symbol + 1, hash)` pairs, at most half full,
+/// indexed by the top bits of the string's hash. A lookup hashes the string once, and
+/// compares text only when the 32 hash bits kept in the slot agree, which for a different
+/// string they almost never do; growing the table rehashes from those bits without reading
+/// a string.
 #[derive(Default, Clone)]
 pub struct Interner {
-    ids: HashMap<Arc<str>, Symbol, FastHash>,
-    strings: Vec<Arc<str>>,
+    /// All strings back to back.
+    text: String,
+    /// Where each symbol's string ends in `text` (it starts where the previous one ends).
+    ends: Vec<usize>,
+    /// `(symbol + 1, top 32 bits of the hash)`, or `(0, 0)` for an empty slot; the length
+    /// is zero or a power of two.
+    table: Vec<(u32, u32)>,
+    /// Scratch space of [`Interner::label_set`].
+    pairs: Vec<(Symbol, Symbol)>,
 }
 
 impl fmt::Debug for Interner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Interner")
-            .field("strings", &self.strings.len())
+            .field("strings", &self.ends.len())
             .finish()
     }
+}
+
+/// The top 32 bits of a string's hash: FxHash's multiply-rotate over 8 bytes at a time.
+#[inline]
+fn hash32(s: &str) -> u32 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.write_u8(0xff);
+    (h.finish() >> 32) as u32
 }
 
 impl Interner {
@@ -104,6 +127,46 @@ impl Interner {
         Interner::default()
     }
 
+    /// Where `s` (whose hash is `hash`) is in the table: `Ok(symbol)`, or `Err(slot)` with the
+    /// empty slot where it would go (`None` when the table has no slot at all).
+    #[inline]
+    fn find(&self, s: &str, hash: u32) -> Result<Symbol, Option<usize>> {
+        let mask = self.table.len().wrapping_sub(1);
+        let shift = 32 - self.table.len().trailing_zeros().min(32);
+        let mut at = hash.checked_shr(shift).unwrap_or(0) as usize;
+        loop {
+            match self.table.get(at) {
+                None => return Err(None),
+                Some(&(0, _)) => return Err(Some(at)),
+                Some(&(entry, h)) => {
+                    let sym = Symbol(entry - 1);
+                    if h == hash && self.resolve(sym) == Some(s) {
+                        return Ok(sym);
+                    }
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Doubles the table (or makes the first one) and puts every symbol back.
+    fn grow(&mut self) {
+        let size = (self.table.len() * 2).max(64);
+        let shift = 32 - size.trailing_zeros();
+        let mut table = vec![(0u32, 0u32); size];
+        for &(entry, hash) in self.table.iter().filter(|(e, _)| *e != 0) {
+            let mut at = hash.checked_shr(shift).unwrap_or(0) as usize;
+            while let Some(slot) = table.get_mut(at) {
+                if slot.0 == 0 {
+                    *slot = (entry, hash);
+                    break;
+                }
+                at = (at + 1) & (size - 1);
+            }
+        }
+        self.table = table;
+    }
+
     /// The symbol of `s`, interning it on first sight.
     ///
     /// ```
@@ -113,19 +176,29 @@ impl Interner {
     /// assert_eq!(interner.resolve(a), Some("app"));
     /// ```
     pub fn intern(&mut self, s: &str) -> Symbol {
-        if let Some(&sym) = self.ids.get(s) {
-            return sym;
-        }
-        let Ok(index) = u32::try_from(self.strings.len()) else {
+        let hash = hash32(s);
+        let mut at = match self.find(s, hash) {
+            Ok(sym) => return sym,
+            Err(at) => at,
+        };
+        let Ok(index) = u32::try_from(self.ends.len()) else {
             return Symbol::UNKNOWN;
         };
         let sym = Symbol(index);
         if sym == Symbol::UNKNOWN {
             return sym;
         }
-        let text: Arc<str> = Arc::from(s);
-        self.strings.push(Arc::clone(&text));
-        self.ids.insert(text, sym);
+        // At most half full.
+        if 2 * (self.ends.len() + 1) > self.table.len() {
+            self.grow();
+            at = self.find(s, hash).err().flatten();
+        }
+        let Some(slot) = at.and_then(|at| self.table.get_mut(at)) else {
+            return Symbol::UNKNOWN;
+        };
+        *slot = (index + 1, hash);
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
         sym
     }
 
@@ -139,7 +212,7 @@ impl Interner {
     /// ```
     #[inline]
     pub fn get(&self, s: &str) -> Option<Symbol> {
-        self.ids.get(s).copied()
+        self.find(s, hash32(s)).ok()
     }
 
     /// The string of a symbol (`None` for [`Symbol::UNKNOWN`] or a symbol of another interner).
@@ -151,7 +224,13 @@ impl Interner {
     /// ```
     #[inline]
     pub fn resolve(&self, sym: Symbol) -> Option<&str> {
-        self.strings.get(sym.index()).map(|s| &**s)
+        let i = sym.index();
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start..end)
     }
 
     /// The number of distinct strings interned.
@@ -162,7 +241,7 @@ impl Interner {
     /// assert_eq!(interner.len(), 3);
     /// ```
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.ends.len()
     }
 
     /// Whether nothing has been interned yet.
@@ -173,7 +252,7 @@ impl Interner {
     /// assert!(!interner.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.ends.is_empty()
     }
 
     /// Interns a label set given as `(name, value)` pairs (a map, a slice of pairs, ...).
@@ -194,14 +273,18 @@ impl Interner {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        let mut entries: Vec<(Symbol, Symbol)> = labels
-            .into_iter()
-            .map(|(k, v)| (self.intern(k.as_ref()), self.intern(v.as_ref())))
-            .collect();
+        let mut entries = std::mem::take(&mut self.pairs);
+        entries.clear();
+        for (k, v) in labels {
+            let pair = (self.intern(k.as_ref()), self.intern(v.as_ref()));
+            entries.push(pair);
+        }
         // A stable sort keeps the first of equal names in front; dedup keeps the first.
         entries.sort_by_key(|&(name, _)| name);
         entries.dedup_by_key(|&mut (name, _)| name);
-        LabelSet::from_sorted(&entries)
+        let set = LabelSet::from_sorted(&entries);
+        self.pairs = entries;
+        set
     }
 
     /// Compiles `selector` against this interner, interning its label names and operands.
@@ -643,21 +726,24 @@ impl FxHasher {
 }
 
 impl Hasher for FxHasher {
+    /// Eight bytes at a time, then the last few assembled in a register: copying them into a
+    /// zeroed array and reading it back as one word stalls the CPU on store forwarding, which
+    /// on short label strings cost more than all the rest of the hash.
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
+            if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+                self.add(u64::from_le_bytes(word));
+            }
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            for (dst, src) in word.iter_mut().zip(rest) {
-                *dst = *src;
-            }
-            self.add(u64::from_le_bytes(word));
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |word, &b| (word << 8) | u64::from(b));
+            self.add(word);
         }
     }
 
@@ -778,6 +864,31 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn symbols_are_equal_exactly_when_strings_are(
+            strings in prop::collection::vec("[a-c]{0,3}|[a-z0-9./-]{0,40}", 0..300),
+        ) {
+            let mut interner = Interner::new();
+            let mut model: Vec<String> = Vec::new();
+            for s in &strings {
+                let sym = interner.intern(s);
+                match model.iter().position(|m| m == s) {
+                    Some(i) => prop_assert_eq!(sym.index(), i),
+                    None => {
+                        prop_assert_eq!(sym.index(), model.len());
+                        model.push(s.clone());
+                    }
+                }
+                prop_assert_eq!(interner.resolve(sym), Some(s.as_str()));
+            }
+            prop_assert_eq!(interner.len(), model.len());
+            for (i, m) in model.iter().enumerate() {
+                prop_assert_eq!(interner.get(m).map(Symbol::index), Some(i));
+            }
+            prop_assert_eq!(interner.get("not interned, ever"), None);
+            prop_assert_eq!(interner.resolve(Symbol::UNKNOWN), None);
+        }
+
         #[test]
         fn interned_agrees_with_the_tree_walker(
             text in selector_text(),
