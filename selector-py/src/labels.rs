@@ -15,11 +15,10 @@
 //! every entry of a dict on every call (what this module used to do) cost more than everything
 //! else a `matches` or `filter` call does: pyo3's dict iterator makes some eight calls into the
 //! stable ABI per entry, about 200 ns for a 13-label dict against about 100 ns for reading the
-//! two or three labels a typical selector names. Copying a whole label set ([`each_label`],
+//! two or three labels a typical selector names. Copying a whole label set ([`LabelPairs`],
 //! used by `LabelSets` and `SelectorSet`) checks every key and value.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -136,16 +135,6 @@ fn utf8_of<'py>(
     text.encode_utf8().map_err(|_| {
         PyValueError::new_err(format!(
             "the value of label {} contains a lone surrogate and cannot be encoded as UTF-8",
-            repr(key)
-        ))
-    })
-}
-
-/// The text of UTF-8 `bytes` produced by [`utf8_of`].
-fn as_text<'b>(key: &Bound<'_, PyAny>, bytes: &'b Bound<'_, PyBytes>) -> PyResult<&'b str> {
-    std::str::from_utf8(bytes.as_bytes()).map_err(|_| {
-        PyValueError::new_err(format!(
-            "the value of label {} is not valid UTF-8",
             repr(key)
         ))
     })
@@ -326,10 +315,39 @@ impl selector_core::Labels for Row<'_> {
     }
 }
 
-/// Calls `f` with every label of a mapping, checking every key and value (for copying a whole
-/// label set).
-pub(crate) fn each_label(source: &Source<'_, '_>, mut f: impl FnMut(&str, &str)) -> PyResult<()> {
-    let mut put = |key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
+/// Whole label sets copied out of Python, every key and value checked (for `LabelSets` and
+/// `SelectorSet`, which need every label): the names and values of one label set after another
+/// in one UTF-8 buffer, so that copying a label set allocates nothing once the buffers are warm.
+#[derive(Default)]
+pub(crate) struct LabelPairs {
+    bytes: Vec<u8>,
+    /// `(name start, value start, value end)`; a name ends where its value starts.
+    spans: Vec<(usize, usize, usize)>,
+}
+
+impl LabelPairs {
+    /// Replaces the contents with every label of one mapping, checking that keys and values
+    /// are `str`.
+    pub(crate) fn read(&mut self, source: &Source<'_, '_>) -> PyResult<()> {
+        self.bytes.clear();
+        self.spans.clear();
+        match source {
+            Source::Dict(dict) => {
+                for (key, value) in dict.iter() {
+                    self.put(&key, &value)?;
+                }
+            }
+            Source::Mapping(mapping) => {
+                for item in mapping.items()?.iter() {
+                    let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+                    self.put(&key, &value)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn put(&mut self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         check_entry(key, value)?;
         let name = key.cast::<PyString>()?.encode_utf8().map_err(|_| {
             PyValueError::new_err(format!(
@@ -337,32 +355,26 @@ pub(crate) fn each_label(source: &Source<'_, '_>, mut f: impl FnMut(&str, &str))
                 repr(key)
             ))
         })?;
-        let name = as_text(key, &name)?;
-        let bytes = utf8_of(key, value)?;
-        f(name, as_text(key, &bytes)?);
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(name.as_bytes());
+        let middle = self.bytes.len();
+        self.bytes
+            .extend_from_slice(utf8_of(key, value)?.as_bytes());
+        self.spans.push((start, middle, self.bytes.len()));
         Ok(())
-    };
-    match source {
-        Source::Dict(dict) => {
-            for (key, value) in dict.iter() {
-                put(&key, &value)?;
-            }
-        }
-        Source::Mapping(mapping) => {
-            for item in mapping.items()?.iter() {
-                let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-                put(&key, &value)?;
-            }
-        }
     }
-    Ok(())
-}
 
-/// Copies a whole label mapping into Rust, checking every key and value.
-pub(crate) fn to_map(source: &Source<'_, '_>) -> PyResult<HashMap<String, String>> {
-    let mut map = HashMap::new();
-    each_label(source, |k, v| {
-        map.insert(k.to_owned(), v.to_owned());
-    })?;
-    Ok(map)
+    /// The `(name, value)` pairs read, in the mapping's order.
+    pub(crate) fn pairs(&self) -> PyResult<impl Iterator<Item = (&str, &str)> + Clone + '_> {
+        // Every piece was encoded by CPython's UTF-8 encoder, so this one check of the whole
+        // buffer (cheaper than one per piece) cannot fail in practice.
+        let text = std::str::from_utf8(&self.bytes)
+            .map_err(|_| PyValueError::new_err("labels are not valid UTF-8"))?;
+        Ok(self.spans.iter().map(move |&(start, middle, end)| {
+            (
+                text.get(start..middle).unwrap_or_default(),
+                text.get(middle..end).unwrap_or_default(),
+            )
+        }))
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PySlice, PyString, PyTuple, PyType};
+use pyo3::types::{PyList, PySlice, PyString, PyTuple, PyType};
 use selector_core::print::write_expr;
 use selector_core::{Explanation, Expr, LabelRestriction, Selector};
 
@@ -219,14 +219,18 @@ impl PySelector {
     /// The indices of the label sets in `label_sets` that match: a `LabelSets` (evaluated
     /// entirely in Rust), or any iterable of mappings (the labels the selector names are
     /// copied out of each first, as `matches` reads them). Evaluation runs without the GIL.
-    fn filter(&self, py: Python<'_>, label_sets: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+    fn filter<'py>(
+        &self,
+        py: Python<'py>,
+        label_sets: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         if let Ok(prepared) = label_sets.cast::<PyLabelSets>() {
             return prepared.get().filter(py, &self.inner);
         }
         let table = LabelTable::collect(&self.keys, label_sets)?;
         let rows = table.rows(&self.keys)?;
         let inner = &self.inner;
-        py.detach(|| {
+        let matched: Vec<usize> = py.detach(|| {
             guard("filtering", || {
                 rows.iter()
                     .enumerate()
@@ -234,7 +238,8 @@ impl PySelector {
                     .map(|(i, _)| i)
                     .collect()
             })
-        })
+        })?;
+        PyList::new(py, matched)
     }
 
     /// Calico's `LabelRestrictions()`: per label name, what every matching label set needs.

@@ -8,7 +8,7 @@ use pyo3::types::{PyList, PyString, PyTuple, PyType};
 use selector_core::index::SelectorIndex;
 
 use crate::errors::guard;
-use crate::labels::{to_map, type_name, Source};
+use crate::labels::{type_name, LabelPairs, Source};
 use crate::selector::PySelector;
 
 /// An immutable collection of selectors, indexed to find those matching a label set.
@@ -119,12 +119,14 @@ impl PySelectorSet {
         labels: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<usize>> {
         let source = Source::new(labels)?;
-        let map = to_map(&source)?;
+        let mut copy = LabelPairs::default();
+        copy.read(&source)?;
+        let pairs = copy.pairs()?;
         let index = &self.index;
         py.detach(|| {
             guard("matching a selector set", || {
                 let mut positions: Vec<usize> = index
-                    .selectors_matching_labels(map.iter())
+                    .selectors_matching_labels(pairs)
                     .into_iter()
                     .copied()
                     .collect();
