@@ -11,8 +11,9 @@
 //!
 //! The program's one text buffer is the selector's canonical text, and label names and string
 //! operands are ranges of it, so a program is three allocations whatever its size, and
-//! compiling takes time linear in the tree's size. The program is immutable, `Send + Sync`,
-//! and knows nothing of the source text it came from.
+//! compiling takes time linear in the tree's size. A selector's program also keeps the
+//! source text, after the canonical text in the same buffer (one allocation fewer per
+//! selector). The program is immutable and `Send + Sync`.
 
 use crate::ast::{CompareOp, Expr};
 use crate::tree::{Kind, Printer, Tree};
@@ -64,14 +65,17 @@ pub(crate) struct Node {
 /// assert!(!program.run(&[("b", "y")]));
 /// assert_eq!(program.len(), 2);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Program {
     /// Nodes in source order; every target is a later node or a terminal.
     pub(crate) nodes: Vec<Node>,
     /// The first node to run, or a terminal for a constant selector.
     pub(crate) entry: u32,
-    /// The canonical text; label names and string operands are ranges of it.
+    /// The canonical text, then the source text if the program keeps it; label names and
+    /// string operands are ranges of the canonical text.
     pub(crate) text: String,
+    /// Where the canonical text ends in `text`.
+    canonical_end: usize,
     /// The members of every `in` set, as ranges of `text`.
     pub(crate) members: Vec<Text>,
 }
@@ -83,10 +87,24 @@ impl Default for Program {
             nodes: Vec::new(),
             entry: TRUE,
             text: String::from("all()"),
+            canonical_end: "all()".len(),
             members: Vec::new(),
         }
     }
 }
+
+/// Programs are equal when they test the same labels the same way and come from the same
+/// canonical text (the source text they keep does not count).
+impl PartialEq for Program {
+    fn eq(&self, other: &Self) -> bool {
+        self.entry == other.entry
+            && self.nodes == other.nodes
+            && self.members == other.members
+            && self.canonical() == other.canonical()
+    }
+}
+
+impl Eq for Program {}
 
 impl Program {
     /// Compiles a syntax tree.
@@ -98,7 +116,7 @@ impl Program {
     /// ```
     pub fn compile(expr: &Expr) -> Program {
         let (tree, text) = Tree::from_expr(expr);
-        Program::from_tree(&tree, &text)
+        Program::from_tree(&tree, &text, "")
     }
 
     /// Compiles the parser's tree over `text` in two walks, allocating only the program's
@@ -106,16 +124,18 @@ impl Program {
     /// program's text buffer, and records one node per label test in text order, its strings
     /// as ranges of that text. The second walk visits the tree backwards, so each test meets
     /// its two continuations (later tests or the terminals) before itself, and sets its
-    /// targets.
-    pub(crate) fn from_tree(tree: &Tree, text: &str) -> Program {
-        let out = String::with_capacity(text.len() + 16);
+    /// targets. `source` is kept after the canonical text ([`Program::source`]).
+    pub(crate) fn from_tree(tree: &Tree, text: &str, source: &str) -> Program {
+        let out = String::with_capacity(text.len() + 16 + source.len());
         let printer = Printer::new(tree, text, out, true).print();
         let mut p = Program {
             nodes: printer.tests.unwrap_or_default(),
             entry: TRUE,
+            canonical_end: printer.out.len(),
             text: printer.out,
             members: printer.members,
         };
+        p.text.push_str(source);
         if let Some(root) = tree.root() {
             let mut unlinked = p.nodes.len();
             p.entry = p.link(tree, root, TRUE, FALSE, &mut unlinked);
@@ -125,7 +145,12 @@ impl Program {
 
     /// The canonical text of the selector the program was compiled from.
     pub(crate) fn canonical(&self) -> &str {
-        &self.text
+        self.text.get(..self.canonical_end).unwrap_or("")
+    }
+
+    /// The source text kept with the program (empty if none was).
+    pub(crate) fn source(&self) -> &str {
+        self.text.get(self.canonical_end..).unwrap_or("")
     }
 
     /// Sets the targets of the tests of tree node `n`, which continues at `t` when it holds
@@ -205,5 +230,25 @@ impl Program {
         self.text
             .get(t.start as usize..t.end as usize)
             .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Selector;
+
+    #[test]
+    fn programs_keep_the_source_after_the_canonical_text() {
+        let s = Selector::parse("  b in {'y','x'} &&a=='z' ").unwrap();
+        assert_eq!(s.source(), "  b in {'y','x'} &&a=='z' ");
+        assert_eq!(s.canonical(), r#"(b in {"x", "y"} && a == "z")"#);
+        // A program compiled from the tree keeps no source, and equals the parsed one.
+        let compiled = super::Program::compile(s.ast());
+        assert_eq!(compiled.source(), "");
+        assert_eq!(&compiled, s.program());
+        assert_eq!(compiled.label_names().collect::<Vec<_>>(), ["b", "a"]);
+        let rebuilt = Selector::from_expr(s.ast().clone());
+        assert_eq!(rebuilt.source(), rebuilt.canonical());
+        assert_eq!(rebuilt, s);
     }
 }

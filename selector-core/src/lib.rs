@@ -78,13 +78,12 @@ pub struct Selector {
     inner: Arc<Inner>,
 }
 
-/// What a selector holds. Parsing builds the program (whose text is the canonical text);
-/// the [`Expr`] (parsed again from the source) and the unique id are made on first use,
-/// since most selectors are only ever evaluated.
+/// What a selector holds. Parsing builds the program (whose text buffer holds the canonical
+/// text and then the source text); the [`Expr`] (parsed again from the source) and the
+/// unique id are made on first use, since most selectors are only ever evaluated.
 struct Inner {
-    source: String,
-    expr: OnceLock<Expr>,
     program: Program,
+    expr: OnceLock<Expr>,
     unique_id: OnceLock<id::UniqueId>,
 }
 
@@ -97,9 +96,8 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        let program = parser::with_tree(source, |tree| Program::from_tree(tree, source))?;
+        let program = parser::with_tree(source, |tree| Program::from_tree(tree, source, source))?;
         Ok(Selector::from_inner(Inner {
-            source: source.to_owned(),
             expr: OnceLock::new(),
             program,
             unique_id: OnceLock::new(),
@@ -124,13 +122,12 @@ impl Selector {
     /// ```
     pub fn from_expr(expr: Expr) -> Selector {
         let (tree, text) = tree::Tree::from_expr(&expr);
-        let program = Program::from_tree(&tree, &text);
         let source = tree::Printer::new(&tree, &text, String::new(), false)
             .reparseable()
             .print()
             .out;
+        let program = Program::from_tree(&tree, &text, &source);
         Selector::from_inner(Inner {
-            source,
             expr: OnceLock::from(expr),
             program,
             unique_id: OnceLock::new(),
@@ -186,7 +183,7 @@ impl Selector {
     /// assert_eq!(selector_core::Selector::parse(" has(a) ").unwrap().source(), " has(a) ");
     /// ```
     pub fn source(&self) -> &str {
-        &self.inner.source
+        self.inner.program.source()
     }
 
     /// The syntax tree.
@@ -200,7 +197,7 @@ impl Selector {
         self.inner.expr.get_or_init(|| {
             // The source parsed once, so it parses again to the same tree; the `all()`
             // fallback is never taken.
-            parser::parse_expr(&self.inner.source).unwrap_or(Expr::All {
+            parser::parse_expr(self.source()).unwrap_or(Expr::All {
                 span: ast::Span::new(0, 0),
             })
         })
