@@ -222,22 +222,22 @@ impl Tree {
                 span,
             },
             Kind::And { kids } => Expr::And {
-                exprs: self
-                    .kids(kids)
-                    .iter()
-                    .map(|&k| self.expr(text, k))
-                    .collect(),
+                exprs: self.exprs(text, kids),
                 span,
             },
             Kind::Or { kids } => Expr::Or {
-                exprs: self
-                    .kids(kids)
-                    .iter()
-                    .map(|&k| self.expr(text, k))
-                    .collect(),
+                exprs: self.exprs(text, kids),
                 span,
             },
         }
+    }
+
+    /// The operands of a chain as [`Expr`]s.
+    fn exprs(&self, text: &str, kids: Slice) -> Vec<Expr> {
+        self.kids(kids)
+            .iter()
+            .map(|&k| self.expr(text, k))
+            .collect()
     }
 
     /// The tree of `expr` and the text its ranges refer to (its labels and values back to
