@@ -12,16 +12,19 @@
 //! # Ok::<(), selector_core::ParseError>(())
 //! ```
 //!
-//! Data flows one way: text → [`mod@parser`] (nom recognisers in [`lexer`]) → [`ast`] →
-//! canonical text ([`mod@print`]), unique id ([`id`]), label restrictions ([`restrict`]) and a
-//! flat [`compile::Program`] run by [`vm`]; [`walk`] is the reference evaluator.
+//! Data flows one way: text → [`mod@parser`] (byte-level recognisers in [`lexer`]) → a flat
+//! tree of ranges of the source (crate-private, its buffers reused between parses) → in one
+//! walk, the canonical text and a flat [`compile::Program`] run by [`vm`]. The owned syntax
+//! tree ([`ast`]), the unique id ([`id`]) and label restrictions ([`restrict`]) are made on
+//! demand; [`mod@print`] prints any [`Expr`]; [`walk`] is the reference evaluator.
 //!
 //! # Limits
 //! - Parentheses nest at most [`NESTING_LIMIT`] (256) levels on every target (native, Python,
 //!   WASM); the 257th `(` is an [`ErrorKind::NestingTooDeep`] error, never a stack overflow.
 //!   A run of `!` is counted in a loop, not nested: a million `!` parse in about 5 ms.
 //!   Labels are at most 512 bytes ([`lexer::MAX_LABEL_LEN`]).
-//! - There is no other size limit: parsing, validation, printing, the unique id, compiling,
+//! - Offsets are 32-bit inside a compiled selector: selectors of 4 GiB or more are not
+//!   supported. There is no other size limit: parsing, validation, printing, the unique id, compiling,
 //!   label restrictions, `explain` and evaluation take time and memory linear in the input.
 //!   Measured in release mode on x86-64: a 1 MB selector of about 50,700 distinct labels
 //!   parses and compiles in about 24 ms and evaluates in about 1.4 ms; per input byte,
