@@ -1,8 +1,8 @@
 //! Canonical text (SPEC.md section 5; Calico's `String()`) of an [`Expr`].
 //!
-//! The printer itself works on the parser's compact tree (the crate-private `tree::Printer`), which
-//! prints a parsed selector's canonical text while compiling it; these functions copy an
-//! [`Expr`] into such a tree first.
+//! The printer itself works on the parser's compact tree (the crate-private
+//! `tree::Printer`), which prints a parsed selector's canonical text while compiling it;
+//! these functions copy an [`Expr`] into such a tree first.
 
 use crate::ast::Expr;
 use crate::tree::{Printer, Tree};
