@@ -75,14 +75,13 @@ impl Build for CheckOnly {
 }
 
 /// Parses `src` and hands its tree to `f`. The tree lives in buffers reused from one parse
-/// to the next on this thread ([`Buffers::take`]).
+/// to the next on this thread ([`Buffers::with`]).
 pub(crate) fn with_tree<R>(src: &str, f: impl FnOnce(&Tree) -> R) -> Result<R, ParseError> {
-    let builder = TreeBuilder::reuse(src, Buffers::take());
-    let (root, builder) = Parser::new(src, None, builder).selector()?;
-    let buffers = builder.finish(root);
-    let out = f(&buffers.tree);
-    buffers.keep();
-    Ok(out)
+    Buffers::with(|buffers| {
+        let builder = TreeBuilder::reuse(src, buffers);
+        let (root, builder) = Parser::new(src, None, builder).selector()?;
+        Ok(f(builder.finish(root)))
+    })
 }
 
 /// Parses `src` into an [`Expr`].

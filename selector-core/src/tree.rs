@@ -14,7 +14,7 @@
 use crate::ast::{CompareOp, Expr, Span};
 use crate::compile::Text;
 use crate::parser::Build;
-use std::cell::Cell;
+use std::cell::RefCell;
 
 /// A range of indices into one of the tree's vectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,10 +330,10 @@ impl FromExpr {
     }
 }
 
-/// A tree builder's buffers, kept between parses (see [`TreeBuilder::reuse`]).
+/// A tree builder's buffers, kept between parses (see [`Buffers::with`]).
 #[derive(Default)]
 pub(crate) struct Buffers {
-    pub(crate) tree: Tree,
+    tree: Tree,
     /// Operands of the chains being read, innermost last; a finished chain moves its own to
     /// [`Tree::kids`], so each chain's operands end up contiguous.
     pending: Vec<u32>,
@@ -343,52 +343,53 @@ pub(crate) struct Buffers {
 const KEEP_AT_MOST: usize = 4096;
 
 thread_local! {
-    /// The buffers of the last tree built on this thread, for the next parse to reuse: a
-    /// selector keeps only its compiled program, so the tree is scratch space, and reusing
-    /// it saves the four allocations (and their growth) of a fresh one.
-    static SPARE: Cell<Option<Buffers>> = const { Cell::new(None) };
+    /// This thread's buffers for building trees: a selector keeps only its compiled program,
+    /// so the tree is scratch space, and reusing it saves the four allocations (and their
+    /// growth) of a fresh one on every parse.
+    static SPARE: RefCell<Buffers> = RefCell::new(Buffers::default());
 }
 
 impl Buffers {
-    /// The buffers left by the last parse on this thread (empty ones if there are none).
-    pub(crate) fn take() -> Buffers {
-        SPARE.with(Cell::take).unwrap_or_default()
-    }
-
-    /// Leaves the buffers for the next parse on this thread (unless they grew large).
-    pub(crate) fn keep(mut self) {
-        let t = &self.tree;
-        let size = t.nodes.capacity() + t.kids.capacity() + t.members.capacity();
-        if size + self.pending.capacity() <= KEEP_AT_MOST {
-            self.tree.clear();
-            self.pending.clear();
-            SPARE.with(|spare| spare.set(Some(self)));
-        }
+    /// Runs `f` with this thread's buffers (new ones if they are already in use, which the
+    /// parser never does), and frees them afterwards if they grew large.
+    pub(crate) fn with<R>(f: impl FnOnce(&mut Buffers) -> R) -> R {
+        SPARE.with(|spare| match spare.try_borrow_mut() {
+            Ok(mut buffers) => {
+                let out = f(&mut buffers);
+                let t = &buffers.tree;
+                let size = t.nodes.capacity() + t.kids.capacity() + t.members.capacity();
+                if size + buffers.pending.capacity() > KEEP_AT_MOST {
+                    *buffers = Buffers::default();
+                }
+                out
+            }
+            Err(_) => f(&mut Buffers::default()),
+        })
     }
 }
 
 /// Builds a [`Tree`] over the source text while the parser reads it.
-pub(crate) struct TreeBuilder<'s> {
+pub(crate) struct TreeBuilder<'s, 'b> {
     src: &'s str,
-    buffers: Buffers,
+    buffers: &'b mut Buffers,
 }
 
-impl<'s> TreeBuilder<'s> {
+impl<'s, 'b> TreeBuilder<'s, 'b> {
     /// A builder for a tree over `src` in `buffers` (emptied first).
-    pub(crate) fn reuse(src: &'s str, mut buffers: Buffers) -> Self {
+    pub(crate) fn reuse(src: &'s str, buffers: &'b mut Buffers) -> Self {
         buffers.tree.clear();
         buffers.pending.clear();
         TreeBuilder { src, buffers }
     }
 
-    /// The buffers, holding the finished tree with `root` as its root.
-    pub(crate) fn finish(mut self, root: u32) -> Buffers {
+    /// The finished tree, with `root` as its root.
+    pub(crate) fn finish(self, root: u32) -> &'b Tree {
         self.buffers.tree.root = Some(root);
-        self.buffers
+        &self.buffers.tree
     }
 
     fn chain(&mut self, start: usize, span: Span, or: bool) -> u32 {
-        let Buffers { tree, pending } = &mut self.buffers;
+        let Buffers { tree, pending } = &mut *self.buffers;
         let first = tree.kids.len();
         if let Some(operands) = pending.get(start..) {
             tree.kids.extend_from_slice(operands);
@@ -404,7 +405,7 @@ impl<'s> TreeBuilder<'s> {
     }
 }
 
-impl Build for TreeBuilder<'_> {
+impl Build for TreeBuilder<'_, '_> {
     type Node = u32;
     fn all(&mut self, span: Span) -> u32 {
         self.buffers.tree.push(Kind::All, span)
@@ -645,6 +646,19 @@ mod tests {
             r#"(a == "x" && (has(b) || has(c) || d in {"z"}) && !has(e))"#
         );
         assert_eq!(t.to_expr(src), crate::parser::parse_expr(src).unwrap());
+    }
+
+    #[test]
+    fn reused_buffers_start_empty_after_errors_and_large_trees() {
+        let small = "a in {'x'} && (has(b) || c != 'd')";
+        let expected = tree(small).to_expr(small);
+        let large = vec!["has(l)"; 5000].join(" && ");
+        for src in ["a in {'x', 'y' && ", "(((has(a) ||", large.as_str(), ""] {
+            let _ = parser::with_tree(src, |t| t.to_expr(src));
+            assert_eq!(tree(small).to_expr(small), expected, "after {src:.20}");
+        }
+        // The large tree was not kept.
+        Buffers::with(|b| assert!(b.tree.nodes.capacity() <= KEEP_AT_MOST));
     }
 
     #[test]
