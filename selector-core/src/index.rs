@@ -48,6 +48,7 @@ use crate::ast::{CompareOp, Expr};
 use crate::compile::TRUE;
 use crate::interned::{FastHash, Graph, InternedSelector, Interner, LabelSet, LeafTest, Symbol};
 use crate::Selector;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::Hash;
@@ -604,13 +605,18 @@ pub struct SelectorIndex<S = String, E = String> {
     excepted_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
     excepted_by_name: HashMap<Symbol, SlotSet, FastHash>,
     /// Endpoints by each of their `(label, value)` pairs.
-    endpoints_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
+    /// (the place of the set in `value_sets`).
+    endpoints_by_value: HashMap<(Symbol, Symbol), u32, FastHash>,
+    value_sets: Slots<SlotSet>,
     /// Endpoints by each of their label names.
     endpoints_by_name: HashMap<Symbol, SlotSet, FastHash>,
     /// Every endpoint, as a bitmap of slots.
     all_endpoints: Vec<u64>,
     /// The distinct values of each label among the endpoints.
-    values_by_name: HashMap<Symbol, Vec<Symbol>, FastHash>,
+    /// The distinct values of each label among the endpoints, each with the place of its
+    /// endpoints in `value_sets`: a string test on a label goes through its values and their
+    /// endpoints without a lookup.
+    values_by_name: HashMap<Symbol, Vec<(Symbol, u32)>, FastHash>,
     seen_selectors: Seen,
     marked_selectors: Seen,
     seen_endpoints: Seen,
@@ -636,6 +642,7 @@ impl<S, E> Default for SelectorIndex<S, E> {
             excepted_by_value: HashMap::default(),
             excepted_by_name: HashMap::default(),
             endpoints_by_value: HashMap::default(),
+            value_sets: Slots::default(),
             endpoints_by_name: HashMap::default(),
             all_endpoints: Vec::new(),
             values_by_name: HashMap::default(),
@@ -737,8 +744,13 @@ impl<S, E> SelectorIndex<S, E> {
     /// [`Self::cover`]): probes that every matching label set satisfies give `Probes`; failing
     /// that, probes that every non-matching label set satisfies give `Except`; failing both,
     /// the selector is scanned. A selector whose restrictions are impossible is never filed.
-    fn choose_key(&self, selector: &Selector, symbol: impl Fn(&str) -> Symbol) -> Key {
-        if selector.can_never_match() {
+    fn choose_key(
+        &self,
+        selector: &Selector,
+        compiled: &InternedSelector,
+        symbol: impl Fn(&str) -> Symbol,
+    ) -> Key {
+        if restrictions_may_conflict(compiled) && selector.can_never_match() {
             return Key::Never;
         }
         if let Some(cover) = self.cover(selector.ast(), true, &symbol) {
@@ -764,7 +776,7 @@ impl<S, E> SelectorIndex<S, E> {
         // than a value, so that with no endpoints yet (all counts zero) a pair is preferred
         // to a string test, and that to a mere presence.
         match probe {
-            Probe::Value(n, v) => 2 * self.endpoints_by_value.get(&(n, v)).map_or(0, |s| s.len()),
+            Probe::Value(n, v) => 2 * self.endpoints_with_value(n, v).map_or(0, SlotSet::len),
             // An estimate, to spare a string test per distinct value: a quarter of the
             // endpoints with the label.
             Probe::Text(n, ..) => self.endpoints_by_name.get(&n).map_or(0, |s| s.len()) / 2 + 2,
@@ -887,7 +899,7 @@ impl<S, E> SelectorIndex<S, E> {
     fn for_each_endpoint_with(&self, probe: Probe, mut f: impl FnMut(u32)) {
         match probe {
             Probe::Value(n, v) => {
-                if let Some(set) = self.endpoints_by_value.get(&(n, v)) {
+                if let Some(set) = self.endpoints_with_value(n, v) {
                     set.for_each(f);
                 }
             }
@@ -897,9 +909,9 @@ impl<S, E> SelectorIndex<S, E> {
                 }
             }
             Probe::Text(n, cmp, operand) => {
-                for &v in self.values_by_name.get(&n).into_iter().flatten() {
+                for &(v, at) in self.values_by_name.get(&n).into_iter().flatten() {
                     if self.text_holds(v, cmp, operand) {
-                        if let Some(set) = self.endpoints_by_value.get(&(n, v)) {
+                        if let Some(set) = self.value_sets.get(at) {
                             set.for_each(&mut f);
                         }
                     }
@@ -929,9 +941,7 @@ impl<S, E> SelectorIndex<S, E> {
             Key::Probes { probes, .. } => probes
                 .iter()
                 .map(|&p| match p {
-                    Probe::Value(n, v) => {
-                        self.endpoints_by_value.get(&(n, v)).map_or(0, |s| s.len())
-                    }
+                    Probe::Value(n, v) => self.endpoints_with_value(n, v).map_or(0, SlotSet::len),
                     Probe::Name(n) | Probe::Text(n, ..) => {
                         self.endpoints_by_name.get(&n).map_or(0, |s| s.len())
                     }
@@ -1001,7 +1011,7 @@ impl<S, E> SelectorIndex<S, E> {
                 continue;
             }
             leaf.iter_mut().for_each(|w| *w = 0);
-            self.leaf_set(node.name, node.test, leaf);
+            self.leaf_set(node.name, node.test, reach, leaf);
             // The part that passes goes to `on_true`, the rest (`leaf` flipped) to `on_false`.
             for (target, flip) in [(node.on_true, 0), (node.on_false, !0u64)] {
                 if let Some(dst) = target_row(target).and_then(|r| tail.get_mut(r)) {
@@ -1015,9 +1025,20 @@ impl<S, E> SelectorIndex<S, E> {
             .map_or_else(SlotSet::default, SlotSet::from_bits)
     }
 
-    /// Sets in `out` the bits of the endpoints whose label `name` passes `test`.
-    fn leaf_set(&self, name: Symbol, test: LeafTest<'_>, out: &mut [u64]) {
-        let pair = |value: Symbol| self.endpoints_by_value.get(&(name, value));
+    /// The endpoints with label `name` set to `value`.
+    #[inline]
+    fn endpoints_with_value(&self, name: Symbol, value: Symbol) -> Option<&SlotSet> {
+        let at = *self.endpoints_by_value.get(&(name, value))?;
+        self.value_sets.get(at)
+    }
+
+    /// Sets in `out` the bits of the endpoints whose label `name` passes `test`, among those
+    /// of `reach` at least (the others may be set or not).
+    ///
+    /// A string test is made once per distinct value of the label, taking the endpoints of
+    /// the values that pass; or, when fewer endpoints reach the test than the label has
+    /// values (`version starts with "v2."` after `app == "web"`), once per endpoint.
+    fn leaf_set(&self, name: Symbol, test: LeafTest<'_>, reach: &[u64], out: &mut [u64]) {
         match test {
             LeafTest::Has => {
                 if let Some(set) = self.endpoints_by_name.get(&name) {
@@ -1025,20 +1046,43 @@ impl<S, E> SelectorIndex<S, E> {
                 }
             }
             LeafTest::Eq(value) => {
-                if let Some(set) = pair(value) {
+                if let Some(set) = self.endpoints_with_value(name, value) {
                     set.or_into(out);
                 }
             }
             LeafTest::In(values) => {
-                for set in values.iter().filter_map(|&v| pair(v)) {
+                for set in values
+                    .iter()
+                    .filter_map(|&v| self.endpoints_with_value(name, v))
+                {
                     set.or_into(out);
                 }
             }
             LeafTest::Text(cmp, operand) => {
-                for &v in self.values_by_name.get(&name).into_iter().flatten() {
-                    if crate::vm::compare(cmp, self.interner.resolve(v), operand) {
-                        if let Some(set) = pair(v) {
-                            set.or_into(out);
+                let passes = |v: Symbol| crate::vm::compare(cmp, self.interner.resolve(v), operand);
+                let values = self
+                    .values_by_name
+                    .get(&name)
+                    .map_or(&[][..], Vec::as_slice);
+                let reached: usize = reach.iter().map(|w| w.count_ones() as usize).sum();
+                if reached < values.len() {
+                    let number = self.interner.number(name);
+                    for_each_bit(reach, |slot| {
+                        let endpoint = self.endpoints.get(slot);
+                        let value = endpoint.and_then(|e| e.labels.get_number(name, number));
+                        if value.is_some_and(passes) {
+                            let (w, bit) = bit_of(slot);
+                            if let Some(word) = out.get_mut(w) {
+                                *word |= bit;
+                            }
+                        }
+                    });
+                } else {
+                    for &(v, at) in values {
+                        if passes(v) {
+                            if let Some(set) = self.value_sets.get(at) {
+                                set.or_into(out);
+                            }
                         }
                     }
                 }
@@ -1276,11 +1320,20 @@ impl<S, E> SelectorIndex<S, E> {
             *word |= bit;
         }
         for (name, value) in labels.iter() {
-            let with_value = self.endpoints_by_value.entry((name, value)).or_default();
-            if with_value.is_empty() {
-                self.values_by_name.entry(name).or_default().push(value);
+            let at = match self.endpoints_by_value.entry((name, value)) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => {
+                    let at = self.value_sets.insert(SlotSet::default());
+                    self.values_by_name
+                        .entry(name)
+                        .or_default()
+                        .push((value, at));
+                    *e.insert(at)
+                }
+            };
+            if let Some(set) = self.value_sets.get_mut(at) {
+                set.insert(slot);
             }
-            with_value.insert(slot);
             self.endpoints_by_name.entry(name).or_default().insert(slot);
         }
     }
@@ -1291,11 +1344,19 @@ impl<S, E> SelectorIndex<S, E> {
             *word &= !bit;
         }
         for (name, value) in labels.iter() {
-            remove_from(&mut self.endpoints_by_value, &(name, value), slot);
             remove_from(&mut self.endpoints_by_name, &name, slot);
-            if !self.endpoints_by_value.contains_key(&(name, value)) {
+            let Some(&at) = self.endpoints_by_value.get(&(name, value)) else {
+                continue;
+            };
+            let emptied = self.value_sets.get_mut(at).is_none_or(|set| {
+                set.remove(slot);
+                set.is_empty()
+            });
+            if emptied {
+                self.value_sets.remove(at);
+                self.endpoints_by_value.remove(&(name, value));
                 if let Some(values) = self.values_by_name.get_mut(&name) {
-                    values.retain(|&v| v != value);
+                    values.retain(|&(v, _)| v != value);
                     if values.is_empty() {
                         self.values_by_name.remove(&name);
                     }
@@ -1346,6 +1407,25 @@ impl Seen {
     }
 }
 
+/// Whether a selector's label restrictions could be impossible, for all its compiled graph
+/// shows: computing them builds a map of strings, so the index does it only when needed.
+///
+/// A restriction is impossible when it asks a label to be both present and absent, or to
+/// have a value from an empty set. A single test never does that but `in {}`; and since
+/// `&&` merges the restrictions of one label and `||` keeps only the labels all its
+/// operands restrict, every other conflict needs two tests of the same label. So a selector
+/// that tests each label once, with no empty set, has possible restrictions.
+fn restrictions_may_conflict(graph: &impl Graph) -> bool {
+    let mut names: Vec<Symbol> = Vec::with_capacity(graph.node_count());
+    for node in graph.graph_nodes() {
+        if names.contains(&node.name) || matches!(node.test, LeafTest::In([])) {
+            return true;
+        }
+        names.push(node.name);
+    }
+    false
+}
+
 /// Interns the strings of `contains`, `starts with` and `ends with` (which compiled selectors
 /// keep as text), so that text probes can name them.
 fn intern_text_operands(interner: &mut Interner, expr: &Expr) {
@@ -1386,7 +1466,7 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
     pub fn insert_selector(&mut self, id: S, selector: Selector) -> MatchChanges<S, E> {
         let compiled = self.interner.compile(&selector);
         intern_text_operands(&mut self.interner, selector.ast());
-        let key = self.choose_key(&selector, |s| {
+        let key = self.choose_key(&selector, &compiled, |s| {
             self.interner.get(s).unwrap_or(Symbol::UNKNOWN)
         });
         let mut evaluations = 0;
@@ -1788,7 +1868,7 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
     pub fn endpoints_matching_selector(&self, selector: &Selector) -> Vec<&E> {
         // Frozen compilation is exact here: every stored endpoint was interned already.
         let compiled = self.interner.compile_frozen(selector);
-        let key = self.choose_key(selector, |s| {
+        let key = self.choose_key(selector, &compiled, |s| {
             self.interner.get(s).unwrap_or(Symbol::UNKNOWN)
         });
         let matches = if self.use_candidates(&key, compiled.node_count()) {
@@ -1835,6 +1915,40 @@ mod tests {
         assert_eq!(index.evaluations(), 0);
         index.insert_endpoint(11, [("a", "y")]);
         assert_eq!(index.evaluations(), 0);
+    }
+
+    #[test]
+    fn conflicting_restrictions_need_a_label_twice_or_an_empty_set() {
+        let mut interner = Interner::new();
+        for text in [
+            "a == 'x' && b == 'y' || !has(c) && d in {'x', 'y'} && e contains 'z'",
+            "all()",
+            "!(a in {'x'})",
+        ] {
+            let s = parse(text);
+            assert!(!restrictions_may_conflict(&interner.compile(&s)), "{text}");
+            assert!(!s.can_never_match(), "{text}");
+        }
+        for text in [
+            "has(a) && !has(a)",
+            "a in {}",
+            "!(b in {})",
+            "a == 'x' && a == 'y'",
+            "a == 'x' || a == 'y'",
+        ] {
+            let s = parse(text);
+            assert!(restrictions_may_conflict(&interner.compile(&s)), "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn selectors_without_conflicts_can_match(text in selector_text()) {
+            let s = parse(&text);
+            if !restrictions_may_conflict(&Interner::new().compile(&s)) {
+                prop_assert!(!s.can_never_match());
+            }
+        }
     }
 
     #[test]
@@ -1896,6 +2010,7 @@ mod tests {
         assert!(index.remove_endpoint(&"e").is_empty());
         assert_eq!(index.endpoint_count(), 0);
         assert!(index.endpoints_by_value.is_empty() && index.values_by_name.is_empty());
+        assert!(index.value_sets.iter().next().is_none());
     }
 
     #[test]

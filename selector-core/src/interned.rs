@@ -4,8 +4,10 @@
 //! each distinct string once. A [`LabelSet`] is a small sorted array of `(name, value)` symbol
 //! pairs, and an [`InternedSelector`] is a selector compiled against the same interner: its
 //! label names, `==`/`!=` operands and set members are symbols resolved once, at compile time.
-//! Evaluation then compares integers; only `contains`, `starts with` and `ends with` look at
-//! the text of a value. Nothing on the evaluation path allocates.
+//! Evaluation then compares integers: a label's value is one load away (label names are
+//! numbered, see [`LabelSet`]), `starts with` and `ends with` a short operand
+//! compare a word the interner keeps of every string, and only `contains` and longer
+//! operands look at the text of a value. Nothing on the evaluation path allocates.
 //!
 //! ```
 //! use selector_core::{interned::Interner, Selector};
@@ -96,6 +98,13 @@ pub struct Interner {
     /// `(symbol + 1, top 32 bits of the hash)`, or `(0, 0)` for an empty slot; the length
     /// is zero or a power of two.
     table: Vec<(u32, u32)>,
+    /// The name number of each symbol (see [`LabelSet`]), or [`NO_NUMBER`] for a string not
+    /// yet used as a label name.
+    numbers: Vec<u32>,
+    /// How many strings have a name number.
+    named: u32,
+    /// The [`Affixes`] of each symbol's string.
+    affixes: Vec<Affixes>,
     /// Scratch space of [`Interner::label_set`].
     pairs: Vec<(Symbol, Symbol)>,
 }
@@ -199,7 +208,44 @@ impl Interner {
         *slot = (index + 1, hash);
         self.text.push_str(s);
         self.ends.push(self.text.len());
+        self.numbers.push(NO_NUMBER);
+        self.affixes.push(Affixes::of(s.as_bytes()));
         sym
+    }
+
+    /// Whether the string of `value` starts (`Head`) or ends (`Tail`) with the operand whose
+    /// [`Affix::word`] is `word` and length `len` (at most 8).
+    #[inline]
+    fn affix_test(&self, value: Symbol, affix: Affix, word: u64, len: u32) -> bool {
+        let Some(&a) = self.affixes.get(value.index()) else {
+            return false;
+        };
+        // The operand's bytes: the low `len` bytes of the head, the high ones of the tail.
+        let (bits, mask) = match affix {
+            Affix::Head => (a.head, u64::MAX.checked_shr(64 - 8 * len).unwrap_or(0)),
+            Affix::Tail => (a.tail, u64::MAX.checked_shl(64 - 8 * len).unwrap_or(0)),
+        };
+        (a.len >= len) & (bits & mask == word)
+    }
+
+    /// Interns `s` as a label name: its symbol, and its name number (given on first use as
+    /// a name, from 0 up).
+    fn intern_name(&mut self, s: &str) -> (Symbol, u32) {
+        let sym = self.intern(s);
+        let Some(number) = self.numbers.get_mut(sym.index()) else {
+            return (sym, NO_NUMBER);
+        };
+        if *number == NO_NUMBER {
+            *number = self.named;
+            self.named += 1;
+        }
+        (sym, *number)
+    }
+
+    /// The name number of a symbol, or [`NO_NUMBER`] when it has never been a label name.
+    #[inline]
+    pub(crate) fn number(&self, name: Symbol) -> u32 {
+        self.numbers.get(name.index()).copied().unwrap_or(NO_NUMBER)
     }
 
     /// The symbol of `s` if it has been interned.
@@ -213,6 +259,20 @@ impl Interner {
     #[inline]
     pub fn get(&self, s: &str) -> Option<Symbol> {
         self.find(s, hash32(s)).ok()
+    }
+
+    /// The bytes of a symbol's string: [`Self::resolve`] without checking that the ends are
+    /// character boundaries (they are: each string went in whole), for the evaluator's
+    /// string tests.
+    #[inline]
+    pub(crate) fn resolve_bytes(&self, sym: Symbol) -> &[u8] {
+        let i = sym.index();
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(end),
+            None => 0,
+        };
+        self.text.as_bytes().get(start..end).unwrap_or_default()
     }
 
     /// The string of a symbol (`None` for [`Symbol::UNKNOWN`] or a symbol of another interner).
@@ -276,13 +336,13 @@ impl Interner {
         let mut entries = std::mem::take(&mut self.pairs);
         entries.clear();
         for (k, v) in labels {
-            let pair = (self.intern(k.as_ref()), self.intern(v.as_ref()));
+            let pair = (self.intern_name(k.as_ref()).0, self.intern(v.as_ref()));
             entries.push(pair);
         }
         // A stable sort keeps the first of equal names in front; dedup keeps the first.
         entries.sort_by_key(|&(name, _)| name);
         entries.dedup_by_key(|&mut (name, _)| name);
-        let set = LabelSet::from_sorted(&entries);
+        let set = LabelSet::from_sorted(&entries, |name| self.number(name));
         self.pairs = entries;
         set
     }
@@ -297,7 +357,13 @@ impl Interner {
     /// assert!(compiled.matches(&db, &interner));
     /// ```
     pub fn compile(&mut self, selector: &Selector) -> InternedSelector {
-        InternedSelector::new(selector.program(), |s| self.intern(s))
+        InternedSelector::new(selector.program(), |s, as_name| {
+            if as_name {
+                self.intern_name(s)
+            } else {
+                (self.intern(s), NO_NUMBER)
+            }
+        })
     }
 
     /// Compiles `selector` without adding strings: names and operands this interner has never
@@ -313,8 +379,9 @@ impl Interner {
     /// assert_eq!(interner.len(), 2);
     /// ```
     pub fn compile_frozen(&self, selector: &Selector) -> InternedSelector {
-        InternedSelector::new(selector.program(), |s| {
-            self.get(s).unwrap_or(Symbol::UNKNOWN)
+        InternedSelector::new(selector.program(), |s, _| match self.get(s) {
+            Some(sym) => (sym, self.number(sym)),
+            None => (Symbol::UNKNOWN, NO_NUMBER),
         })
     }
 
@@ -337,8 +404,10 @@ impl Interner {
 
 /// A label set in interned form: `(name, value)` symbol pairs sorted by name, names unique.
 ///
-/// One allocation per label set (the sorted names, then the values in the same order) plus,
-/// inline, a 32-slot hash table of positions for sets of up to 16 labels.
+/// One allocation per label set (the sorted names, then the values in the same order) and,
+/// inline, a table of the values by *name number*: the interner numbers label names 0, 1,
+/// 2, ... in order of first use as a name, and the set keeps the value of each of its labels
+/// numbered below 32 at that index, which is where a compiled selector looks (one load).
 ///
 /// ```
 /// let mut interner = selector_core::interned::Interner::new();
@@ -347,42 +416,95 @@ impl Interner {
 /// let a = interner.get("a").unwrap();
 /// assert_eq!(labels.get(a).and_then(|v| interner.resolve(v)), Some("1"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LabelSet {
+    /// The names, sorted, then the values in the same order.
     symbols: Box<[Symbol]>,
-    /// Open addressing over `name_slot(name)`: 0 is empty, `i + 1` is position `i`.
-    slots: [u8; SLOTS],
+    /// Entry `k`: one more than the value of the label whose name number is `k`, 0 when the
+    /// set has no such label.
+    direct: [u32; DIRECT],
 }
 
-/// Slots of the inline table; it is used for sets of up to `SLOTS / 2` labels.
-const SLOTS: usize = 32;
+/// Name numbers below this are looked up in [`LabelSet::direct`].
+const DIRECT: usize = 32;
 
-/// The first slot to probe for `name`: Fibonacci hashing, the top five bits of a multiply.
-#[inline]
-fn name_slot(name: Symbol) -> usize {
-    (name.0.wrapping_mul(0x9E37_79B1) >> 27) as usize
+/// The name number of a string that has never been a label name.
+const NO_NUMBER: u32 = u32::MAX;
+
+/// The first and the last (up to) eight bytes of a string, as words, and its length.
+///
+/// `starts with` and `ends with` operands are short (`"v2."`, `"-blue"`), and the interner
+/// keeps these words for every string, so that a compiled selector decides them against an
+/// operand of up to eight bytes by masking one word and comparing it with the operand's
+/// (see [`Affix`]): no fetching and comparing of text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Affixes {
+    /// The first bytes, the first in the lowest byte of the word.
+    head: u64,
+    /// The last bytes, the last in the highest byte of the word.
+    tail: u64,
+    len: u32,
+}
+
+impl Affixes {
+    fn of(s: &[u8]) -> Affixes {
+        let tail = s.get(s.len().saturating_sub(8)..).unwrap_or_default();
+        Affixes {
+            head: Affix::Head.word(s),
+            tail: Affix::Tail.word(tail),
+            len: u32::try_from(s.len()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Which end of a value a short `starts with` (`Head`) or `ends with` (`Tail`) operand is
+/// compared with, through [`Affixes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Affix {
+    Head,
+    Tail,
+}
+
+impl Affix {
+    /// The word of up to eight bytes as [`Affixes`] keeps them: for `Head` the first byte in
+    /// the lowest byte of the word, for `Tail` the last byte in the highest.
+    fn word(self, bytes: &[u8]) -> u64 {
+        match self {
+            Affix::Head => bytes
+                .iter()
+                .take(8)
+                .rev()
+                .fold(0, |w, &b| (w << 8) | u64::from(b)),
+            Affix::Tail => bytes
+                .iter()
+                .fold(0, |w, &b| (w >> 8) | (u64::from(b) << 56)),
+        }
+    }
+}
+
+impl Default for LabelSet {
+    fn default() -> Self {
+        LabelSet {
+            symbols: Box::default(),
+            direct: [0; DIRECT],
+        }
+    }
 }
 
 impl LabelSet {
-    fn from_sorted(entries: &[(Symbol, Symbol)]) -> LabelSet {
-        let names = entries.iter().map(|&(n, _)| n);
-        let values = entries.iter().map(|&(_, v)| v);
-        let mut slots = [0u8; SLOTS];
-        if entries.len() <= SLOTS / 2 {
-            for (i, &(name, _)) in entries.iter().enumerate() {
-                let mut at = name_slot(name);
-                while let Some(slot) = slots.get_mut(at) {
-                    if *slot == 0 {
-                        *slot = i as u8 + 1;
-                        break;
-                    }
-                    at = (at + 1) % SLOTS;
-                }
+    /// From pairs sorted by name, names distinct; `number` gives each name's name number.
+    fn from_sorted(entries: &[(Symbol, Symbol)], number: impl Fn(Symbol) -> u32) -> LabelSet {
+        let mut direct = [0; DIRECT];
+        for &(name, value) in entries {
+            if let Some(entry) = direct.get_mut(number(name) as usize) {
+                *entry = value.0.wrapping_add(1);
             }
         }
+        let names = entries.iter().map(|&(n, _)| n);
+        let values = entries.iter().map(|&(_, v)| v);
         LabelSet {
             symbols: names.chain(values).collect(),
-            slots,
+            direct,
         }
     }
 
@@ -392,12 +514,7 @@ impl LabelSet {
         self.symbols.split_at(self.symbols.len() / 2)
     }
 
-    /// The value of label `name`, or `None` when absent.
-    ///
-    /// A pod has a dozen labels; for up to 16 the set keeps a small hash table inline (32
-    /// one-byte slots, at most half full), so a lookup is one multiply, usually one probe and
-    /// one comparison of integers, with no pointer to follow before the hit. Larger sets use
-    /// a binary search of the sorted names.
+    /// The value of label `name`, or `None` when absent: a binary search of the names.
     ///
     /// ```
     /// let mut interner = selector_core::interned::Interner::new();
@@ -409,23 +526,26 @@ impl LabelSet {
     #[inline]
     pub fn get(&self, name: Symbol) -> Option<Symbol> {
         let (names, values) = self.halves();
-        let at = if names.len() <= SLOTS / 2 {
-            let mut at = name_slot(name);
-            loop {
-                let i = usize::from(*self.slots.get(at)?).checked_sub(1)?;
-                if names.get(i) == Some(&name) {
-                    break i;
-                }
-                at = (at + 1) % SLOTS;
-            }
-        } else {
-            let i = names.partition_point(|&n| n < name);
-            if names.get(i) != Some(&name) {
-                return None;
-            }
-            i
-        };
-        values.get(at).copied()
+        let i = names.partition_point(|&n| n < name);
+        if names.get(i) != Some(&name) {
+            return None;
+        }
+        values.get(i).copied()
+    }
+
+    /// The value of label `name`, whose name number is `number` ([`Interner::number`]).
+    ///
+    /// The interner numbers label names 0, 1, 2, ... in order of first use as a name, and a
+    /// cluster has some dozens of them against thousands of values, so a set keeps the
+    /// values of names numbered below 32 in a table indexed by name number: the lookup a
+    /// compiled selector makes at every step is then one load, with no hashing, no search
+    /// and no comparison of names. Names numbered 32 and up are searched for.
+    #[inline]
+    pub(crate) fn get_number(&self, name: Symbol, number: u32) -> Option<Symbol> {
+        match self.direct.get(number as usize) {
+            Some(&entry) => entry.checked_sub(1).map(Symbol),
+            None => self.get(name),
+        }
     }
 
     /// The `(name, value)` pairs, sorted by name symbol.
@@ -483,7 +603,7 @@ pub struct InternedLabels<'a> {
 impl Labels for InternedLabels<'_> {
     fn get(&self, name: &str) -> Option<&str> {
         let name = self.interner.get(name)?;
-        let value = self.labels.get(name)?;
+        let value = self.labels.get_number(name, self.interner.number(name))?;
         self.interner.resolve(value)
     }
 }
@@ -506,12 +626,23 @@ enum ITest {
         start: u32,
         end: u32,
     },
+    /// `starts with` / `ends with` an operand of at most eight bytes: its `len` and its word
+    /// ([`Affix::word`]). The operand is also `text[start..end]`, for the index.
+    Affix {
+        affix: Affix,
+        len: u32,
+        word: u64,
+        start: u32,
+        end: u32,
+    },
 }
 
 /// A node of the decision graph (see [`crate::compile`]) with symbols for strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct INode {
     name: Symbol,
+    /// The name number of `name`.
+    number: u32,
     test: ITest,
     on_true: u32,
     on_false: u32,
@@ -520,10 +651,10 @@ struct INode {
 /// A selector compiled against an [`Interner`] (made by [`Interner::compile`]).
 ///
 /// The same decision graph as [`Program`], with label names, `==`/`!=` operands and `in`
-/// sets turned into symbols once, at compile time: evaluating it on a [`LabelSet`] is, per
-/// node reached, one lookup of an integer among integers and one integer comparison (or a
-/// scan of a few sorted integers for a set). Only `contains`, `starts with` and `ends with`
-/// fetch the value's text from the interner.
+/// sets turned into symbols (and names into name numbers) once, at compile time: evaluating
+/// it on a [`LabelSet`] is, per node reached, one load of the label's value and one integer
+/// comparison (or a scan of a few integers for a set, or a masked word for a short `starts
+/// with` / `ends with`). Only `contains` and longer string operands fetch the value's text.
 ///
 /// ```
 /// use selector_core::{interned::Interner, Selector};
@@ -541,7 +672,11 @@ pub struct InternedSelector {
 }
 
 impl InternedSelector {
-    fn new(program: &Program, mut intern: impl FnMut(&str) -> Symbol) -> InternedSelector {
+    /// `intern(s, as_name)` gives the symbol of `s` and, when `as_name`, its name number.
+    fn new(
+        program: &Program,
+        mut intern: impl FnMut(&str, bool) -> (Symbol, u32),
+    ) -> InternedSelector {
         let mut symbols = Vec::new();
         let mut text = String::new();
         let nodes = program
@@ -550,14 +685,14 @@ impl InternedSelector {
             .map(|node| {
                 let test = match node.test {
                     Test::Has => ITest::Has,
-                    Test::Eq(operand) => ITest::Eq(intern(program.str(operand))),
+                    Test::Eq(operand) => ITest::Eq(intern(program.str(operand), false).0),
                     Test::In { start, end } => {
                         let first = symbols.len() as u32;
                         let members = program.members.get(start as usize..end as usize);
                         let mut set: Vec<Symbol> = members
                             .unwrap_or_default()
                             .iter()
-                            .map(|&m| intern(program.str(m)))
+                            .map(|&m| intern(program.str(m), false).0)
                             .collect();
                         set.sort_unstable();
                         set.dedup();
@@ -568,17 +703,31 @@ impl InternedSelector {
                         }
                     }
                     Test::Text(cmp, operand) => {
+                        let operand = program.str(operand);
                         let start = text.len() as u32;
-                        text.push_str(program.str(operand));
-                        ITest::Text {
-                            cmp,
-                            start,
-                            end: text.len() as u32,
+                        text.push_str(operand);
+                        let end = text.len() as u32;
+                        let affix = match cmp {
+                            CompareOp::StartsWith => Some(Affix::Head),
+                            CompareOp::EndsWith => Some(Affix::Tail),
+                            _ => None,
+                        };
+                        match affix {
+                            Some(affix) if operand.len() <= 8 => ITest::Affix {
+                                affix,
+                                len: operand.len() as u32,
+                                word: affix.word(operand.as_bytes()),
+                                start,
+                                end,
+                            },
+                            _ => ITest::Text { cmp, start, end },
                         }
                     }
                 };
+                let (name, number) = intern(program.str(node.label), true);
                 INode {
-                    name: intern(program.str(node.label)),
+                    name,
+                    number,
                     test,
                     on_true: node.on_true,
                     on_false: node.on_false,
@@ -607,7 +756,7 @@ impl InternedSelector {
     pub fn matches(&self, labels: &LabelSet, interner: &Interner) -> bool {
         let mut at = self.entry;
         while let Some(node) = self.nodes.get(at as usize) {
-            let holds = match labels.get(node.name) {
+            let holds = match labels.get_number(node.name, node.number) {
                 None => false,
                 Some(value) => match node.test {
                     ITest::Has => true,
@@ -617,9 +766,13 @@ impl InternedSelector {
                         contains(set.unwrap_or_default(), value)
                     }
                     ITest::Text { cmp, start, end } => {
-                        let operand = self.text.get(start as usize..end as usize);
-                        crate::vm::compare(cmp, interner.resolve(value), operand.unwrap_or(""))
+                        let operand = self.text.as_bytes().get(start as usize..end as usize);
+                        let value = interner.resolve_bytes(value);
+                        crate::vm::compare_bytes(cmp, value, operand.unwrap_or_default())
                     }
+                    ITest::Affix {
+                        affix, len, word, ..
+                    } => interner.affix_test(value, affix, word, len),
                 },
             };
             at = if holds { node.on_true } else { node.on_false };
@@ -686,6 +839,15 @@ impl Graph for InternedSelector {
                     cmp,
                     self.text.get(start as usize..end as usize).unwrap_or(""),
                 ),
+                ITest::Affix {
+                    affix, start, end, ..
+                } => LeafTest::Text(
+                    match affix {
+                        Affix::Head => CompareOp::StartsWith,
+                        Affix::Tail => CompareOp::EndsWith,
+                    },
+                    self.text.get(start as usize..end as usize).unwrap_or(""),
+                ),
             },
             on_true: node.on_true,
             on_false: node.on_false,
@@ -693,12 +855,13 @@ impl Graph for InternedSelector {
     }
 }
 
-/// Membership in a sorted set of symbols: a scan for the small sets selectors have,
-/// binary search beyond 16 members.
+/// Membership in a sorted set of symbols: for the small sets selectors have, a comparison
+/// with every member without stopping at the first equal one (no branch on the data, which
+/// the CPU would often mispredict); binary search beyond 16 members.
 #[inline]
 fn contains(set: &[Symbol], v: Symbol) -> bool {
     if set.len() <= 16 {
-        set.contains(&v)
+        set.iter().fold(false, |found, &m| found | (m == v))
     } else {
         set.binary_search(&v).is_ok()
     }
@@ -864,6 +1027,26 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn affix_words_agree_with_string_tests(
+            value in "[ab]{0,10}|[a-zé.-]{0,20}",
+            operand in "[ab]{0,9}|[a-zé.-]{0,3}",
+        ) {
+            let mut interner = Interner::new();
+            let v = interner.intern(&value);
+            for (affix, cmp) in [(Affix::Head, CompareOp::StartsWith), (Affix::Tail, CompareOp::EndsWith)] {
+                let expected = cmp.test(Some(&value), &operand);
+                if operand.len() <= 8 {
+                    let word = affix.word(operand.as_bytes());
+                    let got = interner.affix_test(v, affix, word, operand.len() as u32);
+                    prop_assert_eq!(got, expected, "{:?} {:?} {:?}", value, affix, operand);
+                }
+                let s = Selector::parse(&format!("a {} '{}'", if cmp == CompareOp::StartsWith { "starts with" } else { "ends with" }, operand)).unwrap();
+                let labels = interner.label_set([("a", value.as_str())]);
+                prop_assert_eq!(interner.compile(&s).matches(&labels, &interner), expected);
+            }
+        }
+
         #[test]
         fn symbols_are_equal_exactly_when_strings_are(
             strings in prop::collection::vec("[a-c]{0,3}|[a-z0-9./-]{0,40}", 0..300),
