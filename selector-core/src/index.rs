@@ -136,7 +136,25 @@ impl SlotSet {
         }
     }
 
+    /// Adds `slot`; whether it was not there yet.
+    #[inline]
     fn insert(&mut self, slot: u32) -> bool {
+        // The common case inline: a bitmap that already has the slot's word (a bit set
+        // within the words there never calls for the other form).
+        if let SlotSet::Dense { bits, len } = self {
+            let (w, bit) = bit_of(slot);
+            if let Some(word) = bits.get_mut(w) {
+                let added = *word & bit == 0;
+                *word |= bit;
+                *len += usize::from(added);
+                return added;
+            }
+        }
+        self.insert_slow(slot)
+    }
+
+    #[inline(never)]
+    fn insert_slow(&mut self, slot: u32) -> bool {
         match self {
             SlotSet::Sparse(slots) => {
                 match slots.last() {
@@ -508,7 +526,6 @@ struct SelectorEntry<S> {
 
 struct EndpointEntry<E> {
     id: E,
-    labels: LabelSet,
     matches: SlotSet,
 }
 
@@ -594,6 +611,9 @@ pub struct SelectorIndex<S = String, E = String> {
     endpoint_slots: HashMap<E, u32, FastHash>,
     selectors: Slots<SelectorEntry<S>>,
     endpoints: Slots<EndpointEntry<E>>,
+    /// The labels of the endpoint in each slot (empty for a free slot). Kept apart from the
+    /// entries, which recording matches walks by the hundred: a label set is 144 bytes.
+    labels_by_slot: Vec<LabelSet>,
     /// Selectors filed under one of the values they require of a label.
     selectors_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
     /// Selectors filed under a label they require.
@@ -635,6 +655,7 @@ impl<S, E> Default for SelectorIndex<S, E> {
             endpoint_slots: HashMap::default(),
             selectors: Slots::default(),
             endpoints: Slots::default(),
+            labels_by_slot: Vec::new(),
             selectors_by_value: HashMap::default(),
             selectors_by_name: HashMap::default(),
             scanned: SlotSet::default(),
@@ -1068,8 +1089,8 @@ impl<S, E> SelectorIndex<S, E> {
                 if reached < values.len() {
                     let number = self.interner.number(name);
                     for_each_bit(reach, |slot| {
-                        let endpoint = self.endpoints.get(slot);
-                        let value = endpoint.and_then(|e| e.labels.get_number(name, number));
+                        let labels = self.labels_of(slot);
+                        let value = labels.and_then(|l| l.get_number(name, number));
                         if value.is_some_and(passes) {
                             let (w, bit) = bit_of(slot);
                             if let Some(word) = out.get_mut(w) {
@@ -1106,8 +1127,8 @@ impl<S, E> SelectorIndex<S, E> {
         match key {
             Key::Never => {}
             Key::Scan => {
-                for (slot, endpoint) in self.endpoints.iter() {
-                    if eval(&endpoint.labels) {
+                for (slot, _) in self.endpoints.iter() {
+                    if self.labels_of(slot).is_some_and(&mut eval) {
                         out.push(slot);
                     }
                 }
@@ -1118,10 +1139,10 @@ impl<S, E> SelectorIndex<S, E> {
                         if !seen.first(slot) {
                             return;
                         }
-                        let Some(endpoint) = self.endpoints.get(slot) else {
+                        let Some(labels) = self.labels_of(slot) else {
                             return;
                         };
-                        if *exact || eval(&endpoint.labels) {
+                        if *exact || eval(labels) {
                             out.push(slot);
                         }
                     });
@@ -1134,9 +1155,9 @@ impl<S, E> SelectorIndex<S, E> {
                         seen.first(slot);
                     });
                 }
-                for (slot, endpoint) in self.endpoints.iter() {
+                for (slot, _) in self.endpoints.iter() {
                     let matched = if seen.contains(slot) {
-                        !*exact && eval(&endpoint.labels)
+                        !*exact && self.labels_of(slot).is_some_and(&mut eval)
                     } else {
                         true
                     };
@@ -1251,6 +1272,19 @@ impl<S, E> SelectorIndex<S, E> {
                 out.push(slot);
             }
         }
+    }
+
+    /// The labels of the endpoint in `slot`.
+    #[inline]
+    fn labels_of(&self, slot: u32) -> Option<&LabelSet> {
+        self.labels_by_slot.get(slot as usize)
+    }
+
+    /// Takes out the labels of the endpoint in `slot`, leaving an empty set.
+    fn take_labels(&mut self, slot: u32) -> Option<LabelSet> {
+        self.labels_by_slot
+            .get_mut(slot as usize)
+            .map(std::mem::take)
     }
 
     fn file_selector(&mut self, slot: u32, key: &Key) {
@@ -1428,15 +1462,11 @@ fn restrictions_may_conflict(graph: &impl Graph) -> bool {
 
 /// Interns the strings of `contains`, `starts with` and `ends with` (which compiled selectors
 /// keep as text), so that text probes can name them.
-fn intern_text_operands(interner: &mut Interner, expr: &Expr) {
-    match expr {
-        Expr::Compare { value, .. } => {
-            interner.intern(value);
+fn intern_text_operands(interner: &mut Interner, compiled: &impl Graph) {
+    for node in compiled.graph_nodes() {
+        if let LeafTest::Text(_, operand) = node.test {
+            interner.intern(operand);
         }
-        _ => expr
-            .children()
-            .iter()
-            .for_each(|e| intern_text_operands(interner, e)),
     }
 }
 
@@ -1465,7 +1495,7 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
     /// ```
     pub fn insert_selector(&mut self, id: S, selector: Selector) -> MatchChanges<S, E> {
         let compiled = self.interner.compile(&selector);
-        intern_text_operands(&mut self.interner, selector.ast());
+        intern_text_operands(&mut self.interner, &compiled);
         let key = self.choose_key(&selector, &compiled, |s| {
             self.interner.get(s).unwrap_or(Symbol::UNKNOWN)
         });
@@ -1617,15 +1647,15 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
                 let Some(entry) = self.endpoints.get_mut(slot) else {
                     return MatchChanges::default();
                 };
-                let old_labels = std::mem::replace(&mut entry.labels, labels.clone());
                 let old = std::mem::take(&mut entry.matches);
-                self.unfile_endpoint(slot, &old_labels);
+                if let Some(old_labels) = self.take_labels(slot) {
+                    self.unfile_endpoint(slot, &old_labels);
+                }
                 (slot, old)
             }
             None => {
                 let slot = self.endpoints.insert(EndpointEntry {
                     id: id.clone(),
-                    labels: labels.clone(),
                     matches: SlotSet::default(),
                 });
                 self.endpoint_slots.insert(id.clone(), slot);
@@ -1633,6 +1663,13 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
             }
         };
         self.file_endpoint(slot, &labels);
+        let at = slot as usize;
+        if self.labels_by_slot.len() <= at {
+            self.labels_by_slot.resize_with(at + 1, LabelSet::default);
+        }
+        if let Some(place) = self.labels_by_slot.get_mut(at) {
+            *place = labels;
+        }
         let changes = self.apply_endpoint_matches(&id, slot, &old, &matches);
         if let Some(entry) = self.endpoints.get_mut(slot) {
             entry.matches = matches;
@@ -1657,7 +1694,9 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
         let Some(entry) = self.endpoints.remove(slot) else {
             return MatchChanges::default();
         };
-        self.unfile_endpoint(slot, &entry.labels);
+        if let Some(labels) = self.take_labels(slot) {
+            self.unfile_endpoint(slot, &labels);
+        }
         self.apply_endpoint_matches(&entry.id, slot, &entry.matches, &SlotSet::default())
     }
 
@@ -1774,10 +1813,8 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
     /// ```
     pub fn endpoint_labels(&self, id: &E) -> Option<Vec<(&str, &str)>> {
         let slot = *self.endpoint_slots.get(id)?;
-        let entry = self.endpoints.get(slot)?;
         Some(
-            entry
-                .labels
+            self.labels_of(slot)?
                 .iter()
                 .filter_map(|(n, v)| Some((self.interner.resolve(n)?, self.interner.resolve(v)?)))
                 .collect(),

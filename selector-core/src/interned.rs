@@ -149,7 +149,7 @@ impl Interner {
                 Some(&(0, _)) => return Err(Some(at)),
                 Some(&(entry, h)) => {
                     let sym = Symbol(entry - 1);
-                    if h == hash && self.resolve(sym) == Some(s) {
+                    if h == hash && crate::vm::bytes_eq(self.resolve_bytes(sym), s.as_bytes()) {
                         return Ok(sym);
                     }
                 }

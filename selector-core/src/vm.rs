@@ -74,10 +74,11 @@ pub(crate) fn compare_bytes(cmp: CompareOp, v: &[u8], o: &[u8]) -> bool {
     }
 }
 
-/// Equality of byte strings: lengths, then the first byte, then a plain loop for short
-/// strings (no call into `memcmp`).
+/// Equality of byte strings: lengths, then the first byte, then for short strings the
+/// differences of all the bytes or-ed together (no call into `memcmp`, and no early exit for
+/// the CPU to mispredict).
 #[inline]
-fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() || a.first() != b.first() {
         return false;
     }
@@ -132,6 +133,14 @@ mod tests {
                     "{:?} {:?} {:?}", cmp, value, operand
                 );
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn bytes_eq_is_equality(a in "[ab]{0,70}", b in "[ab]{0,70}") {
+            prop_assert_eq!(bytes_eq(a.as_bytes(), b.as_bytes()), a == b);
+            prop_assert!(bytes_eq(a.as_bytes(), a.as_bytes()));
         }
     }
 
