@@ -70,7 +70,8 @@ impl Symbol {
 ///
 /// Strings are never forgotten: an interner grows with the number of distinct strings it has
 /// seen. It can hold `u32::MAX - 1` strings; memory runs out long before that, and any string
-/// past the limit would get [`Symbol::UNKNOWN`].
+/// past the limit would get [`Symbol::UNKNOWN`] (a label with such a value would read as
+/// absent in a [`LabelSet`]).
 ///
 /// ```
 /// use selector_core::{interned::Interner, Selector};
@@ -217,9 +218,7 @@ impl Interner {
     /// [`Affix::word`] is `word` and length `len` (at most 8).
     #[inline]
     fn affix_test(&self, value: Symbol, affix: Affix, word: u64, len: u32) -> bool {
-        let Some(&a) = self.affixes.get(value.index()) else {
-            return false;
-        };
+        let a = self.affixes.get(value.index()).copied().unwrap_or_default();
         // The operand's bytes: the low `len` bytes of the head, the high ones of the tail.
         let (bits, mask) = match affix {
             Affix::Head => (a.head, u64::MAX.checked_shr(64 - 8 * len).unwrap_or(0)),
@@ -542,9 +541,16 @@ impl LabelSet {
     /// and no comparison of names. Names numbered 32 and up are searched for.
     #[inline]
     pub(crate) fn get_number(&self, name: Symbol, number: u32) -> Option<Symbol> {
+        self.entry(name, number).checked_sub(1).map(Symbol)
+    }
+
+    /// [`Self::get_number`] as one more than the value's symbol, 0 when absent: what the
+    /// evaluator tests without a branch on whether the label is there.
+    #[inline]
+    fn entry(&self, name: Symbol, number: u32) -> u32 {
         match self.direct.get(number as usize) {
-            Some(&entry) => entry.checked_sub(1).map(Symbol),
-            None => self.get(name),
+            Some(&entry) => entry,
+            None => self.get(name).map_or(0, |v| v.0.wrapping_add(1)),
         }
     }
 
@@ -685,7 +691,15 @@ impl InternedSelector {
             .map(|node| {
                 let test = match node.test {
                     Test::Has => ITest::Has,
-                    Test::Eq(operand) => ITest::Eq(intern(program.str(operand), false).0),
+                    Test::Eq(operand) => match intern(program.str(operand), false).0 {
+                        // A string never interned: equal to no value (and kept apart from
+                        // the evaluator's "absent", see `matches`).
+                        Symbol::UNKNOWN => ITest::In {
+                            start: symbols.len() as u32,
+                            end: symbols.len() as u32,
+                        },
+                        operand => ITest::Eq(operand),
+                    },
                     Test::In { start, end } => {
                         let first = symbols.len() as u32;
                         let members = program.members.get(start as usize..end as usize);
@@ -694,6 +708,7 @@ impl InternedSelector {
                             .iter()
                             .map(|&m| intern(program.str(m), false).0)
                             .collect();
+                        set.retain(|&m| m != Symbol::UNKNOWN);
                         set.sort_unstable();
                         set.dedup();
                         symbols.extend(set);
@@ -756,24 +771,28 @@ impl InternedSelector {
     pub fn matches(&self, labels: &LabelSet, interner: &Interner) -> bool {
         let mut at = self.entry;
         while let Some(node) = self.nodes.get(at as usize) {
-            let holds = match labels.get_number(node.name, node.number) {
-                None => false,
-                Some(value) => match node.test {
-                    ITest::Has => true,
-                    ITest::Eq(operand) => value == operand,
-                    ITest::In { start, end } => {
-                        let set = self.symbols.get(start as usize..end as usize);
-                        contains(set.unwrap_or_default(), value)
-                    }
-                    ITest::Text { cmp, start, end } => {
+            // One more than the value, 0 when absent (which then equals no operand and no
+            // member: `u32::MAX`, absent less one, is no symbol of a compiled operand).
+            let entry = labels.entry(node.name, node.number);
+            let found = entry != 0;
+            let value = Symbol(entry.wrapping_sub(1));
+            let holds = match node.test {
+                ITest::Has => found,
+                ITest::Eq(operand) => value == operand,
+                ITest::In { start, end } => {
+                    let set = self.symbols.get(start as usize..end as usize);
+                    contains(set.unwrap_or_default(), value)
+                }
+                ITest::Text { cmp, start, end } => {
+                    found && {
                         let operand = self.text.as_bytes().get(start as usize..end as usize);
                         let value = interner.resolve_bytes(value);
                         crate::vm::compare_bytes(cmp, value, operand.unwrap_or_default())
                     }
-                    ITest::Affix {
-                        affix, len, word, ..
-                    } => interner.affix_test(value, affix, word, len),
-                },
+                }
+                ITest::Affix {
+                    affix, len, word, ..
+                } => found & interner.affix_test(value, affix, word, len),
             };
             at = if holds { node.on_true } else { node.on_false };
         }
