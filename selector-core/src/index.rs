@@ -46,7 +46,9 @@
 
 use crate::ast::{CompareOp, Expr};
 use crate::compile::TRUE;
-use crate::interned::{FastHash, Graph, InternedSelector, Interner, LabelSet, LeafTest, Symbol};
+use crate::interned::{
+    FastHash, Graph, InternedSelector, Interner, LabelSet, LeafTest, Symbol, TextTest,
+};
 use crate::Selector;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -818,7 +820,7 @@ impl<S, E> SelectorIndex<S, E> {
 
     fn text_holds(&self, value: Symbol, op: TextOp, operand: Symbol) -> bool {
         match self.interner.resolve(operand) {
-            Some(operand) => crate::vm::compare(op.cmp(), self.interner.resolve(value), operand),
+            Some(operand) => TextTest::new(op.cmp(), operand).holds(&self.interner, value),
             None => false,
         }
     }
@@ -1080,7 +1082,8 @@ impl<S, E> SelectorIndex<S, E> {
                 }
             }
             LeafTest::Text(cmp, operand) => {
-                let passes = |v: Symbol| crate::vm::compare(cmp, self.interner.resolve(v), operand);
+                let test = TextTest::new(cmp, operand);
+                let passes = |v: Symbol| test.holds(&self.interner, v);
                 let values = self
                     .values_by_name
                     .get(&name)

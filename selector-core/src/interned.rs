@@ -456,6 +456,47 @@ impl Affixes {
     }
 }
 
+/// A string test (`contains`, `starts with`, `ends with`) made ready for testing many
+/// interned values: a short `starts with` / `ends with` operand as its word (see
+/// [`Affixes`]), so that no value's text is fetched.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextTest<'a> {
+    cmp: CompareOp,
+    operand: &'a str,
+    /// For an operand of up to eight bytes: which end, its length and its word.
+    affix: Option<(Affix, u32, u64)>,
+}
+
+impl<'a> TextTest<'a> {
+    pub(crate) fn new(cmp: CompareOp, operand: &'a str) -> TextTest<'a> {
+        let affix = match cmp {
+            CompareOp::StartsWith => Some(Affix::Head),
+            CompareOp::EndsWith => Some(Affix::Tail),
+            _ => None,
+        };
+        TextTest {
+            cmp,
+            operand,
+            affix: affix
+                .filter(|_| operand.len() <= 8)
+                .map(|a| (a, operand.len() as u32, a.word(operand.as_bytes()))),
+        }
+    }
+
+    /// Whether the string of `value` (a symbol of `interner`) passes the test.
+    #[inline]
+    pub(crate) fn holds(&self, interner: &Interner, value: Symbol) -> bool {
+        match self.affix {
+            Some((affix, len, word)) => interner.affix_test(value, affix, word, len),
+            None => crate::vm::compare_bytes(
+                self.cmp,
+                interner.resolve_bytes(value),
+                self.operand.as_bytes(),
+            ),
+        }
+    }
+}
+
 /// Which end of a value a short `starts with` (`Head`) or `ends with` (`Tail`) operand is
 /// compared with, through [`Affixes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
