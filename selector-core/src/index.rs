@@ -509,12 +509,12 @@ impl Probe {
     }
 }
 
-/// Probes of which any label set for which an expression has a given verdict satisfies at
-/// least one, with the number of endpoints they would bring up now; `exact` when satisfying
-/// one also implies that verdict.
+/// What [`SelectorIndex::cover`] appended: probes of which any label set for which an
+/// expression has a given verdict satisfies at least one, bringing up about `cost` endpoints
+/// now; `exact` when satisfying one also implies that verdict.
+#[derive(Clone, Copy)]
 struct Cover {
     cost: usize,
-    probes: Vec<Probe>,
     exact: bool,
 }
 
@@ -776,18 +776,24 @@ impl<S, E> SelectorIndex<S, E> {
         if restrictions_may_conflict(compiled) && selector.can_never_match() {
             return Key::Never;
         }
-        if let Some(cover) = self.cover(selector.ast(), true, &symbol) {
-            if cover.probes.is_empty() {
+        let mut probes = Vec::new();
+        let probes_of = |mut probes: Vec<Probe>| {
+            probes.sort_unstable();
+            probes.dedup();
+            probes.into_boxed_slice()
+        };
+        if let Some(cover) = self.cover(selector.ast(), true, &symbol, &mut probes) {
+            if probes.is_empty() {
                 return Key::Never;
             }
             return Key::Probes {
-                probes: cover.probes.into_boxed_slice(),
+                probes: probes_of(probes),
                 exact: cover.exact,
             };
         }
-        match self.cover(selector.ast(), false, &symbol) {
+        match self.cover(selector.ast(), false, &symbol, &mut probes) {
             Some(cover) => Key::Except {
-                probes: cover.probes.into_boxed_slice(),
+                probes: probes_of(probes),
                 exact: cover.exact,
             },
             None => Key::Scan,
@@ -825,7 +831,8 @@ impl<S, E> SelectorIndex<S, E> {
         }
     }
 
-    /// Probes that every label set on which `expr` is `verdict` satisfies, if there are any.
+    /// Appends to `out` probes that every label set on which `expr` is `verdict` satisfies,
+    /// if there are any (else leaves `out` as it was).
     ///
     /// A leaf that requires a label gives one probe when it must hold (`has`, `contains`,
     /// `starts with`, `ends with`: the name; `==`: the pair; `in`: one pair per member), and
@@ -833,13 +840,32 @@ impl<S, E> SelectorIndex<S, E> {
     /// all operands of a chain must have the verdict (`&&` true, `||` false), the cheapest
     /// operand's cover will do; when one of them must (`&&` false, `||` true), every operand
     /// needs a cover and their union is taken. Anything else (a label that may be absent,
-    /// `all()` true) has none. `all()` false has the empty cover: no label set.
-    fn cover(&self, expr: &Expr, verdict: bool, symbol: &impl Fn(&str) -> Symbol) -> Option<Cover> {
-        let (probes, exact) = match (expr, verdict) {
-            (Expr::Not { expr, .. }, _) => return self.cover(expr, !verdict, symbol),
-            (Expr::All { .. } | Expr::Global { .. }, true) => return None,
-            (Expr::All { .. } | Expr::Global { .. }, false) => (Vec::new(), true),
-            (Expr::Has { label, .. }, true) => (vec![Probe::Name(symbol(label))], true),
+    /// `all()` true) has none. `all()` false has the empty cover: no label set. Everything
+    /// goes into the one vector, the cheapest operand's probes kept in place of the others:
+    /// no allocation per node (the caller sorts and deduplicates once).
+    fn cover(
+        &self,
+        expr: &Expr,
+        verdict: bool,
+        symbol: &impl Fn(&str) -> Symbol,
+        out: &mut Vec<Probe>,
+    ) -> Option<Cover> {
+        let start = out.len();
+        let mut leaf = |probe: Probe, exact: bool| {
+            out.push(probe);
+            Some(Cover {
+                cost: self.probe_cost(probe),
+                exact,
+            })
+        };
+        match (expr, verdict) {
+            (Expr::Not { expr, .. }, _) => self.cover(expr, !verdict, symbol, out),
+            (Expr::All { .. } | Expr::Global { .. }, true) => None,
+            (Expr::All { .. } | Expr::Global { .. }, false) => Some(Cover {
+                cost: 0,
+                exact: true,
+            }),
+            (Expr::Has { label, .. }, true) => leaf(Probe::Name(symbol(label)), true),
             (
                 Expr::Compare {
                     cmp: cmp @ (CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith),
@@ -850,9 +876,9 @@ impl<S, E> SelectorIndex<S, E> {
                 true,
             ) => match (symbol(value), TextOp::of(*cmp)) {
                 (operand, Some(op)) if operand != Symbol::UNKNOWN => {
-                    (vec![Probe::Text(symbol(label), op, operand)], true)
+                    leaf(Probe::Text(symbol(label), op, operand), true)
                 }
-                _ => (vec![Probe::Name(symbol(label))], false),
+                _ => leaf(Probe::Name(symbol(label)), false),
             },
             (
                 Expr::Compare {
@@ -871,7 +897,7 @@ impl<S, E> SelectorIndex<S, E> {
                     ..
                 },
                 false,
-            ) => (vec![Probe::Value(symbol(label), symbol(value))], true),
+            ) => leaf(Probe::Value(symbol(label), symbol(value)), true),
             (
                 Expr::In {
                     label,
@@ -882,40 +908,49 @@ impl<S, E> SelectorIndex<S, E> {
                 _,
             ) if *negated != verdict => {
                 let name = symbol(label);
-                let probes = values
-                    .iter()
-                    .map(|v| Probe::Value(name, symbol(v)))
-                    .collect();
-                (probes, true)
+                let mut cost = 0;
+                for v in values {
+                    let probe = Probe::Value(name, symbol(v));
+                    cost += self.probe_cost(probe);
+                    out.push(probe);
+                }
+                Some(Cover { cost, exact: true })
             }
             (Expr::And { exprs, .. }, true) | (Expr::Or { exprs, .. }, false) => {
-                return exprs
-                    .iter()
-                    .filter_map(|e| self.cover(e, verdict, symbol))
-                    .min_by_key(|c| c.cost)
-                    .map(|c| Cover { exact: false, ..c });
+                // The best cover so far is `out[start..]`; a cheaper one replaces it.
+                let mut best: Option<Cover> = None;
+                for e in exprs {
+                    let at = out.len();
+                    let Some(cover) = self.cover(e, verdict, symbol, out) else {
+                        continue;
+                    };
+                    match best {
+                        Some(b) if b.cost <= cover.cost => out.truncate(at),
+                        _ => {
+                            out.drain(start..at);
+                            best = Some(cover);
+                        }
+                    }
+                }
+                best.map(|b| Cover { exact: false, ..b })
             }
             (Expr::And { exprs, .. }, false) | (Expr::Or { exprs, .. }, true) => {
-                let mut probes = Vec::new();
-                let mut exact = true;
+                let mut union = Cover {
+                    cost: 0,
+                    exact: true,
+                };
                 for e in exprs {
-                    let cover = self.cover(e, verdict, symbol)?;
-                    probes.extend(cover.probes);
-                    exact &= cover.exact;
+                    let Some(cover) = self.cover(e, verdict, symbol, out) else {
+                        out.truncate(start);
+                        return None;
+                    };
+                    union.cost += cover.cost;
+                    union.exact &= cover.exact;
                 }
-                (probes, exact)
+                Some(union)
             }
-            (Expr::Has { .. } | Expr::Compare { .. } | Expr::In { .. }, _) => return None,
-        };
-        let mut probes = probes;
-        probes.sort_unstable();
-        probes.dedup();
-        let cost = probes.iter().map(|&p| self.probe_cost(p)).sum();
-        Some(Cover {
-            cost,
-            probes,
-            exact,
-        })
+            (Expr::Has { .. } | Expr::Compare { .. } | Expr::In { .. }, _) => None,
+        }
     }
 
     /// Calls `f` with every endpoint satisfying a probe.
