@@ -26,7 +26,7 @@
 //! them with another interner gives meaningless (but never panicking) results.
 
 use crate::ast::CompareOp;
-use crate::compile::{Program, Test, TRUE};
+use crate::compile::{Program, Test, FALSE, TRUE};
 use crate::labels::Labels;
 use crate::Selector;
 use std::fmt;
@@ -591,8 +591,15 @@ impl LabelSet {
     fn entry(&self, name: Symbol, number: u32) -> u32 {
         match self.direct.get(number as usize) {
             Some(&entry) => entry,
-            None => self.get(name).map_or(0, |v| v.0.wrapping_add(1)),
+            None => self.entry_searched(name),
         }
+    }
+
+    /// [`Self::entry`] for names numbered past the table, kept out of line so that the
+    /// evaluator's loop carries nothing for them.
+    #[inline(never)]
+    fn entry_searched(&self, name: Symbol) -> u32 {
+        self.get(name).map_or(0, |v| v.0.wrapping_add(1))
     }
 
     /// The `(name, value)` pairs, sorted by name symbol.
@@ -691,8 +698,8 @@ struct INode {
     /// The name number of `name`.
     number: u32,
     test: ITest,
-    on_true: u32,
-    on_false: u32,
+    /// Where to go when the test fails, and when it holds.
+    targets: [u32; 2],
 }
 
 /// A selector compiled against an [`Interner`] (made by [`Interner::compile`]).
@@ -785,8 +792,7 @@ impl InternedSelector {
                     name,
                     number,
                     test,
-                    on_true: node.on_true,
-                    on_false: node.on_false,
+                    targets: [node.on_false, node.on_true],
                 }
             })
             .collect();
@@ -835,7 +841,14 @@ impl InternedSelector {
                     affix, len, word, ..
                 } => found & interner.affix_test(value, affix, word, len),
             };
-            at = if holds { node.on_true } else { node.on_false };
+            // The next node is read at the verdict's index: an `if` (or a select) becomes a
+            // branch, which the CPU mispredicts whenever the verdicts of a test vary from
+            // one label set to the next.
+            at = node
+                .targets
+                .get(usize::from(holds))
+                .copied()
+                .unwrap_or(FALSE);
         }
         at == TRUE
     }
@@ -909,8 +922,8 @@ impl Graph for InternedSelector {
                     self.text.get(start as usize..end as usize).unwrap_or(""),
                 ),
             },
-            on_true: node.on_true,
-            on_false: node.on_false,
+            on_true: node.targets.get(1).copied().unwrap_or(FALSE),
+            on_false: node.targets.first().copied().unwrap_or(FALSE),
         })
     }
 }
