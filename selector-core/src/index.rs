@@ -428,6 +428,9 @@ const CANDIDATE_WORDS: usize = 8;
 /// The most bitmap words a bulk match may use (8 MB); larger ones go through candidates.
 const MAX_BULK_WORDS: usize = 1 << 20;
 
+/// The most words of scratch bitmaps the index keeps between calls (512 KB).
+const KEPT_SCRATCH_WORDS: usize = 1 << 16;
+
 /// How an added selector is matched against the endpoints: chosen by cost (`Auto`), or
 /// forced, so that the tests hold both ways to the naive loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -1552,7 +1555,10 @@ impl<S: Clone + Eq + Hash, E: Clone + Eq + Hash> SelectorIndex<S, E> {
                 std::mem::take(&mut self.leaf),
             );
             let matches = self.matching_endpoints_bulk(&compiled, &mut rows, &mut leaf);
-            (self.rows, self.leaf) = (rows, leaf);
+            // Kept for the next selector, unless a huge one made it large.
+            if rows.capacity() <= KEPT_SCRATCH_WORDS {
+                (self.rows, self.leaf) = (rows, leaf);
+            }
             matches
         };
         self.evaluations += evaluations;
