@@ -22,16 +22,38 @@ const SYNTAX_RULE: &str = diag::SELECTOR_SYNTAX.id;
 #[pyclass(frozen, eq, hash, module = "calico_selector", name = "Diagnostic")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PyDiagnostic {
+    /// Stable id of the rule, e.g. `"selector-syntax"`.
+    #[pyo3(get)]
     rule: String,
+    /// `"error"`, `"warning"` or `"info"`.
+    #[pyo3(get)]
     severity: String,
+    /// What is wrong.
+    #[pyo3(get)]
     message: String,
+    /// What to write instead, if known.
+    #[pyo3(get)]
     help: Option<String>,
+    /// The file name as given (`"<input>"` for text without a name).
+    #[pyo3(get)]
     file: String,
+    /// 1-based line.
+    #[pyo3(get)]
     line: usize,
+    /// 1-based column, in code points.
+    #[pyo3(get)]
     column: usize,
+    /// Start offset (str index).
+    #[pyo3(get)]
     start: usize,
+    /// End offset (str index, exclusive).
+    #[pyo3(get)]
     end: usize,
+    /// Start offset in UTF-8 bytes.
+    #[pyo3(get)]
     byte_start: usize,
+    /// End offset in UTF-8 bytes (exclusive).
+    #[pyo3(get)]
     byte_end: usize,
 }
 
@@ -116,72 +138,6 @@ impl PyDiagnostic {
             byte_start,
             byte_end,
         })
-    }
-
-    /// Stable id of the rule, e.g. `"selector-syntax"`.
-    #[getter]
-    fn rule(&self) -> &str {
-        &self.rule
-    }
-
-    /// `"error"`, `"warning"` or `"info"`.
-    #[getter]
-    fn severity(&self) -> &str {
-        &self.severity
-    }
-
-    /// What is wrong.
-    #[getter]
-    fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// What to write instead, if known.
-    #[getter]
-    fn help(&self) -> Option<&str> {
-        self.help.as_deref()
-    }
-
-    /// The file name as given (`"<input>"` for text without a name).
-    #[getter]
-    fn file(&self) -> &str {
-        &self.file
-    }
-
-    /// 1-based line.
-    #[getter]
-    fn line(&self) -> usize {
-        self.line
-    }
-
-    /// 1-based column, in code points.
-    #[getter]
-    fn column(&self) -> usize {
-        self.column
-    }
-
-    /// Start offset (str index).
-    #[getter]
-    fn start(&self) -> usize {
-        self.start
-    }
-
-    /// End offset (str index, exclusive).
-    #[getter]
-    fn end(&self) -> usize {
-        self.end
-    }
-
-    /// Start offset in UTF-8 bytes.
-    #[getter]
-    fn byte_start(&self) -> usize {
-        self.byte_start
-    }
-
-    /// End offset in UTF-8 bytes (exclusive).
-    #[getter]
-    fn byte_end(&self) -> usize {
-        self.byte_end
     }
 
     /// The fields as a plain dict (JSON-ready).

@@ -329,7 +329,11 @@ impl PySelector {
 )]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyLabelRestriction {
+    /// The label must be present.
+    #[pyo3(get)]
     present: bool,
+    /// The label must be absent.
+    #[pyo3(get)]
     absent: bool,
     values: Option<Vec<String>>,
 }
@@ -360,18 +364,6 @@ impl PyLabelRestriction {
             absent,
             values,
         }
-    }
-
-    /// The label must be present.
-    #[getter]
-    fn present(&self) -> bool {
-        self.present
-    }
-
-    /// The label must be absent.
-    #[getter]
-    fn absent(&self) -> bool {
-        self.absent
     }
 
     /// If not None, the label's value must be one of these (sorted; empty: never matches).
