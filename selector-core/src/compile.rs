@@ -17,6 +17,7 @@
 
 use crate::ast::{CompareOp, Expr};
 use crate::tree::{Kind, Printer, Tree};
+use smallvec::SmallVec;
 use std::collections::HashSet;
 
 /// The target meaning "the selector matches".
@@ -68,7 +69,7 @@ pub(crate) struct Node {
 #[derive(Debug, Clone)]
 pub struct Program {
     /// Nodes in source order; every target is a later node or a terminal.
-    pub(crate) nodes: Vec<Node>,
+    pub(crate) nodes: Nodes,
     /// The first node to run, or a terminal for a constant selector.
     pub(crate) entry: u32,
     /// The canonical text, then the source text if the program keeps it; label names and
@@ -77,18 +78,25 @@ pub struct Program {
     /// Where the canonical text ends in `text`.
     canonical_end: usize,
     /// The members of every `in` set, as ranges of `text`.
-    pub(crate) members: Vec<Text>,
+    pub(crate) members: Members,
 }
+
+/// A program's nodes, kept inside the program up to four (nearly all selectors test at most
+/// four labels), so that most selectors allocate no buffer for them.
+pub(crate) type Nodes = SmallVec<[Node; 4]>;
+
+/// The members of a program's sets, kept inside the program up to four.
+pub(crate) type Members = SmallVec<[Text; 4]>;
 
 impl Default for Program {
     /// The program of `all()`: no node, always matches.
     fn default() -> Self {
         Program {
-            nodes: Vec::new(),
+            nodes: Nodes::new(),
             entry: TRUE,
             text: String::from("all()"),
             canonical_end: "all()".len(),
-            members: Vec::new(),
+            members: Members::new(),
         }
     }
 }

@@ -86,7 +86,8 @@ pub struct Selector {
 /// unique id are made on first use, since most selectors are only ever evaluated.
 struct Inner {
     program: Program,
-    expr: OnceLock<Expr>,
+    /// Boxed, so that the selector's own allocation stays small until the tree is asked for.
+    expr: OnceLock<Box<Expr>>,
     unique_id: OnceLock<id::UniqueId>,
 }
 
@@ -131,7 +132,7 @@ impl Selector {
             .out;
         let program = Program::from_tree(&tree, &text, &source);
         Selector::from_inner(Inner {
-            expr: OnceLock::from(expr),
+            expr: OnceLock::from(Box::new(expr)),
             program,
             unique_id: OnceLock::new(),
         })
@@ -200,9 +201,9 @@ impl Selector {
         self.inner.expr.get_or_init(|| {
             // The source parsed once, so it parses again to the same tree; the `all()`
             // fallback is never taken.
-            parser::parse_expr(self.source()).unwrap_or(Expr::All {
+            Box::new(parser::parse_expr(self.source()).unwrap_or(Expr::All {
                 span: ast::Span::new(0, 0),
-            })
+            }))
         })
     }
 

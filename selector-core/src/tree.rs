@@ -471,9 +471,9 @@ pub(crate) struct Printer<'a> {
     /// The text printed so far.
     pub(crate) out: String,
     /// With `record`, one program node per label test, targets not yet set.
-    pub(crate) tests: Option<Vec<crate::compile::Node>>,
+    pub(crate) tests: Option<crate::compile::Nodes>,
     /// The members of the recorded sets, as ranges of `out`.
-    pub(crate) members: Vec<Text>,
+    pub(crate) members: crate::compile::Members,
 }
 
 impl<'a> Printer<'a> {
@@ -484,8 +484,12 @@ impl<'a> Printer<'a> {
             text,
             reparseable: false,
             out,
-            tests: record.then(|| Vec::with_capacity(tree.tests())),
-            members: Vec::with_capacity(if record { tree.member_count() } else { 0 }),
+            tests: record.then(|| crate::compile::Nodes::with_capacity(tree.tests())),
+            members: crate::compile::Members::with_capacity(if record {
+                tree.member_count()
+            } else {
+                0
+            }),
         }
     }
 

@@ -16,7 +16,10 @@ impl Program {
     #[inline]
     pub fn run<L: LabelLookup + ?Sized>(&self, labels: &L) -> bool {
         let mut at = self.entry;
-        while let Some(node) = self.nodes.get(at as usize) {
+        // Once, not per step: the nodes may be inline or on the heap.
+        let nodes: &[crate::compile::Node] = &self.nodes;
+        let members: &[crate::compile::Text] = &self.members;
+        while let Some(node) = nodes.get(at as usize) {
             let holds = labels.with_label(self.str(node.label), |value| {
                 let Some(value) = value else {
                     return false;
@@ -26,7 +29,7 @@ impl Program {
                     Test::Eq(operand) => bytes_eq(value.as_bytes(), self.str(operand).as_bytes()),
                     Test::Text(cmp, operand) => compare(cmp, Some(value), self.str(operand)),
                     Test::In { start, end } => {
-                        let set = self.members.get(start as usize..end as usize);
+                        let set = members.get(start as usize..end as usize);
                         let set = set.unwrap_or_default();
                         // A scan for the few members sets usually have; sorted for the rest.
                         if set.len() <= 8 {
