@@ -16,7 +16,8 @@
 //! selector). The program is immutable and `Send + Sync`.
 
 use crate::ast::{CompareOp, Expr};
-use crate::tree::{Kind, Printer, Tree};
+use crate::tree::{Kind, Output, Printer, Tree};
+use arrayvec::ArrayString;
 use smallvec::SmallVec;
 use std::collections::HashSet;
 
@@ -74,7 +75,7 @@ pub struct Program {
     pub(crate) entry: u32,
     /// The canonical text, then the source text if the program keeps it; label names and
     /// string operands are ranges of the canonical text.
-    pub(crate) text: String,
+    pub(crate) text: TextBuf,
     /// Where the canonical text ends in `text`.
     canonical_end: usize,
     /// The members of every `in` set, as ranges of `text`.
@@ -88,13 +89,93 @@ pub(crate) type Nodes = SmallVec<[Node; 4]>;
 /// The members of a program's sets, kept inside the program up to four.
 pub(crate) type Members = SmallVec<[Text; 4]>;
 
+/// How many bytes of text a program keeps inside itself: enough for the canonical and the
+/// source text of four selectors in five of the benchmark workload.
+const INLINE_TEXT: usize = 224;
+
+/// A program's text: inside the program while it fits in [`INLINE_TEXT`] bytes, on the heap
+/// once it does not. With the nodes and set members also inside, a selector is then a
+/// single allocation, which matters most when many are made and dropped together: the
+/// allocator's slow path for a second block of this size costs more than parsing a label.
+// The inline variant is large on purpose: it is the point of the type.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub(crate) enum TextBuf {
+    /// Text kept inside the program.
+    Inline(ArrayString<INLINE_TEXT>),
+    /// Text too long to be kept inside.
+    Heap(String),
+}
+
+impl TextBuf {
+    /// An empty text expected to grow to about `n` bytes: inside when they fit.
+    fn with_capacity(n: usize) -> TextBuf {
+        if n <= INLINE_TEXT {
+            TextBuf::Inline(ArrayString::new())
+        } else {
+            TextBuf::Heap(String::with_capacity(n))
+        }
+    }
+
+    /// The text.
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            TextBuf::Inline(s) => s,
+            TextBuf::Heap(s) => s,
+        }
+    }
+
+    /// Moves the text to the heap and appends `s` there.
+    #[cold]
+    fn spill_and_push(&mut self, s: &str) {
+        if let TextBuf::Inline(inline) = self {
+            let mut heap = String::with_capacity(2 * (inline.len() + s.len()));
+            heap.push_str(inline);
+            *self = TextBuf::Heap(heap);
+        }
+        if let TextBuf::Heap(heap) = self {
+            heap.push_str(s);
+        }
+    }
+}
+
+impl Output for TextBuf {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        match self {
+            TextBuf::Inline(inline) if inline.remaining_capacity() >= s.len() => {
+                let _ = inline.try_push_str(s);
+            }
+            TextBuf::Heap(heap) => heap.push_str(s),
+            TextBuf::Inline(_) => self.spill_and_push(s),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, c: char) {
+        match self {
+            TextBuf::Inline(inline) if inline.remaining_capacity() >= c.len_utf8() => {
+                let _ = inline.try_push(c);
+            }
+            TextBuf::Heap(heap) => heap.push(c),
+            TextBuf::Inline(_) => self.spill_and_push(c.encode_utf8(&mut [0; 4])),
+        }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.as_str().len()
+    }
+}
+
 impl Default for Program {
     /// The program of `all()`: no node, always matches.
     fn default() -> Self {
         Program {
             nodes: Nodes::new(),
             entry: TRUE,
-            text: String::from("all()"),
+            text: TextBuf::Heap(String::from("all()")),
             canonical_end: "all()".len(),
             members: Members::new(),
         }
@@ -127,38 +208,53 @@ impl Program {
         Program::from_tree(&tree, &text, "")
     }
 
-    /// Compiles the parser's tree over `text` in two walks, allocating only the program's
-    /// own three buffers. The first walk prints the canonical text, which becomes the
-    /// program's text buffer, and records one node per label test in text order, its strings
-    /// as ranges of that text. The second walk visits the tree backwards, so each test meets
-    /// its two continuations (later tests or the terminals) before itself, and sets its
-    /// targets. `source` is kept after the canonical text ([`Program::source`]).
+    /// Compiles the parser's tree over `text` (see [`Program::fill`]).
     pub(crate) fn from_tree(tree: &Tree, text: &str, source: &str) -> Program {
-        let out = String::with_capacity(text.len() + 16 + source.len());
-        let printer = Printer::new(tree, text, out, true).print();
-        let mut p = Program {
-            nodes: printer.tests.unwrap_or_default(),
-            entry: TRUE,
-            canonical_end: printer.out.len(),
-            text: printer.out,
-            members: printer.members,
-        };
-        p.text.push_str(source);
-        if let Some(root) = tree.root() {
-            let mut unlinked = p.nodes.len();
-            p.entry = p.link(tree, root, TRUE, FALSE, &mut unlinked);
-        }
+        let mut p = Program::empty();
+        p.fill(tree, text, source);
         p
+    }
+
+    /// A program with nothing in it yet, for [`Program::fill`]; it allocates nothing.
+    pub(crate) fn empty() -> Program {
+        Program {
+            nodes: Nodes::new(),
+            entry: TRUE,
+            text: TextBuf::Inline(ArrayString::new()),
+            canonical_end: 0,
+            members: Members::new(),
+        }
+    }
+
+    /// Compiles the parser's tree over `text` into this empty program, in two walks and in
+    /// place (a selector's program is filled inside the selector's own allocation). The
+    /// first walk prints the canonical text into the program's text buffer and records one
+    /// node per label test in text order, its strings as ranges of that text. The second walk
+    /// visits the tree backwards, so each test meets its two continuations (later tests or
+    /// the terminals) before itself, and sets its targets. `source` is kept after the
+    /// canonical text ([`Program::source`]).
+    pub(crate) fn fill(&mut self, tree: &Tree, text: &str, source: &str) {
+        self.text = TextBuf::with_capacity(text.len() + 16 + source.len());
+        Printer::new(tree, text, &mut self.text)
+            .recording(&mut self.nodes, &mut self.members)
+            .print();
+        self.canonical_end = self.text.len();
+        self.text.push_str(source);
+        self.entry = TRUE;
+        if let Some(root) = tree.root() {
+            let mut unlinked = self.nodes.len();
+            self.entry = self.link(tree, root, TRUE, FALSE, &mut unlinked);
+        }
     }
 
     /// The canonical text of the selector the program was compiled from.
     pub(crate) fn canonical(&self) -> &str {
-        self.text.get(..self.canonical_end).unwrap_or("")
+        self.text.as_str().get(..self.canonical_end).unwrap_or("")
     }
 
     /// The source text kept with the program (empty if none was).
     pub(crate) fn source(&self) -> &str {
-        self.text.get(self.canonical_end..).unwrap_or("")
+        self.text.as_str().get(self.canonical_end..).unwrap_or("")
     }
 
     /// Sets the targets of the tests of tree node `n`, which continues at `t` when it holds
@@ -236,6 +332,7 @@ impl Program {
     #[inline]
     pub(crate) fn str(&self, t: Text) -> &str {
         self.text
+            .as_str()
             .get(t.start as usize..t.end as usize)
             .unwrap_or("")
     }
@@ -244,6 +341,54 @@ impl Program {
 #[cfg(test)]
 mod tests {
     use crate::Selector;
+
+    #[test]
+    fn texts_on_both_sides_of_the_inline_limit() {
+        use super::TextBuf;
+        let (mut inline, mut heap) = (0, 0);
+        // Canonical plus source from under to over `INLINE_TEXT`, with more nodes and set
+        // members than are kept inline.
+        for len in 0..=120 {
+            let value = "v".repeat(len);
+            let src = format!("a == '{value}' || b in {{'2', '1', '3', '4', '5'}} || has(c) || d != 'x' || has(e)");
+            let s = Selector::parse(&src).unwrap();
+            match s.program().text {
+                TextBuf::Inline(_) => inline += 1,
+                TextBuf::Heap(_) => heap += 1,
+            }
+            assert_eq!(s.source(), src);
+            let canonical = format!(
+                r#"(a == "{value}" || b in {{"1", "2", "3", "4", "5"}} || has(c) || d != "x" || has(e))"#
+            );
+            assert_eq!(s.canonical(), canonical);
+            assert!(s.matches(&[("a", value.as_str())]));
+            assert!(s.matches(&[("b", "5")]));
+            assert!(s.matches(&[("d", "y")]));
+            assert!(!s.matches(&[("d", "x"), ("b", "6")]));
+            assert_eq!(s.program().len(), 5);
+            assert_eq!(Selector::parse(&canonical).unwrap(), s);
+        }
+        assert!(
+            inline > 10 && heap > 10,
+            "{inline} inline, {heap} on the heap"
+        );
+        // A compact source whose canonical text outgrows the room planned for it: the text
+        // moves to the heap while being printed.
+        for n in 1..=14 {
+            let src = vec!["has(a)"; n].join("&&");
+            let s = Selector::parse(&src).unwrap();
+            assert_eq!(
+                s.canonical(),
+                format!("({})", vec!["has(a)"; n].join(" && ")).replace("(has(a))", "has(a)")
+            );
+            assert_eq!(s.source(), src);
+            assert!(s.matches(&[("a", "")]) && !s.matches(&[("b", "")]));
+            if n == 13 {
+                // Planned inline (2 x 102 + 16 bytes), but 230 bytes long in the end.
+                assert!(matches!(s.program().text, TextBuf::Heap(_)));
+            }
+        }
+    }
 
     #[test]
     fn programs_keep_the_source_after_the_canonical_text() {

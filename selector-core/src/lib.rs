@@ -100,12 +100,18 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        let program = parser::with_tree(source, |tree| Program::from_tree(tree, source, source))?;
-        Ok(Selector::from_inner(Inner {
+        // The program is filled inside the selector's allocation, not moved there.
+        let mut inner = Arc::new(Inner {
             expr: OnceLock::new(),
-            program,
+            program: Program::empty(),
             unique_id: OnceLock::new(),
-        }))
+        });
+        parser::with_tree(source, |tree| {
+            if let Some(inner) = Arc::get_mut(&mut inner) {
+                inner.program.fill(tree, source, source);
+            }
+        })?;
+        Ok(Selector { inner })
     }
 
     /// Builds a selector from a syntax tree (for example one produced by a rewrite).
@@ -126,10 +132,10 @@ impl Selector {
     /// ```
     pub fn from_expr(expr: Expr) -> Selector {
         let (tree, text) = tree::Tree::from_expr(&expr);
-        let source = tree::Printer::new(&tree, &text, String::new(), false)
+        let mut source = String::new();
+        tree::Printer::new(&tree, &text, &mut source)
             .reparseable()
-            .print()
-            .out;
+            .print();
         let program = Program::from_tree(&tree, &text, &source);
         Selector::from_inner(Inner {
             expr: OnceLock::from(Box::new(expr)),

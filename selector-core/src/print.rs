@@ -32,10 +32,9 @@ pub fn canonical(expr: &Expr) -> String {
 /// ```
 pub fn reparseable(expr: &Expr) -> String {
     let (tree, text) = Tree::from_expr(expr);
-    Printer::new(&tree, &text, String::new(), false)
-        .reparseable()
-        .print()
-        .out
+    let mut out = String::new();
+    Printer::new(&tree, &text, &mut out).reparseable().print();
+    out
 }
 
 /// Appends the canonical text of `expr` to `out`.
@@ -48,7 +47,5 @@ pub fn reparseable(expr: &Expr) -> String {
 /// ```
 pub fn write_expr(out: &mut String, expr: &Expr) {
     let (tree, text) = Tree::from_expr(expr);
-    *out = Printer::new(&tree, &text, std::mem::take(out), false)
-        .print()
-        .out;
+    Printer::new(&tree, &text, out).print();
 }

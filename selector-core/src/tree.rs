@@ -460,37 +460,75 @@ impl Build for TreeBuilder<'_, '_> {
     }
 }
 
+/// Where a [`Printer`] writes: a `String`, or a program's text buffer.
+pub(crate) trait Output {
+    /// Appends `s`.
+    fn push_str(&mut self, s: &str);
+    /// Appends `c`.
+    fn push(&mut self, c: char);
+    /// The length written so far, in bytes.
+    fn len(&self) -> usize;
+}
+
+impl Output for String {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    #[inline]
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+    #[inline]
+    fn len(&self) -> usize {
+        String::len(self)
+    }
+}
+
+/// Where a recording [`Printer`] puts program nodes: one per label test, targets not yet
+/// set, and the members of their sets as ranges of the output.
+pub(crate) struct Recorder<'o> {
+    tests: &'o mut crate::compile::Nodes,
+    members: &'o mut crate::compile::Members,
+}
+
 /// Canonical text (SPEC.md section 5; Calico's `String()`), optionally recording each label
 /// test of the tree, in text order, as a node of a compiled program whose strings are ranges
-/// of that text (see [`Program::from_tree`](crate::compile::Program::from_tree)).
-pub(crate) struct Printer<'a> {
+/// of that text (see [`Program::from_tree`](crate::compile::Program::from_tree)). It writes
+/// into buffers it borrows, so a program's are filled where they will stay.
+pub(crate) struct Printer<'a, 'o, O: Output> {
     tree: &'a Tree,
     text: &'a str,
     /// Prints a negated negation `!(!x)` rather than `!!x` (which would parse as `x`).
     reparseable: bool,
-    /// The text printed so far.
-    pub(crate) out: String,
-    /// With `record`, one program node per label test, targets not yet set.
-    pub(crate) tests: Option<crate::compile::Nodes>,
-    /// The members of the recorded sets, as ranges of `out`.
-    pub(crate) members: crate::compile::Members,
+    /// Where the text goes.
+    out: &'o mut O,
+    /// Where program nodes go, when recording.
+    recorder: Option<Recorder<'o>>,
 }
 
-impl<'a> Printer<'a> {
-    /// A printer of `tree` over `text` into `out`; `record` also collects program nodes.
-    pub(crate) fn new(tree: &'a Tree, text: &'a str, out: String, record: bool) -> Self {
+impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
+    /// A printer of `tree` over `text`, appending to `out`.
+    pub(crate) fn new(tree: &'a Tree, text: &'a str, out: &'o mut O) -> Self {
         Printer {
             tree,
             text,
             reparseable: false,
             out,
-            tests: record.then(|| crate::compile::Nodes::with_capacity(tree.tests())),
-            members: crate::compile::Members::with_capacity(if record {
-                tree.member_count()
-            } else {
-                0
-            }),
+            recorder: None,
         }
+    }
+
+    /// Also records program nodes into `tests` and set members into `members`.
+    pub(crate) fn recording(
+        mut self,
+        tests: &'o mut crate::compile::Nodes,
+        members: &'o mut crate::compile::Members,
+    ) -> Self {
+        tests.reserve(self.tree.tests());
+        members.reserve(self.tree.member_count());
+        self.recorder = Some(Recorder { tests, members });
+        self
     }
 
     /// Prints negated negations as `!(!x)` (see [`crate::print::reparseable`]).
@@ -500,12 +538,11 @@ impl<'a> Printer<'a> {
     }
 
     /// Prints the whole tree (`all()` for an empty one).
-    pub(crate) fn print(mut self) -> Self {
+    pub(crate) fn print(mut self) {
         match self.tree.root {
             Some(root) => self.node(root),
             None => self.out.push_str("all()"),
         }
-        self
     }
 
     fn push(&mut self, range: Text) -> Text {
@@ -530,7 +567,7 @@ impl<'a> Printer<'a> {
     }
 
     fn record(&mut self, label: Text, test: crate::compile::Test) {
-        if let Some(tests) = &mut self.tests {
+        if let Some(Recorder { tests, .. }) = &mut self.recorder {
             tests.push(crate::compile::Node {
                 label,
                 test,
@@ -571,18 +608,19 @@ impl<'a> Printer<'a> {
                 let label = self.push(label);
                 self.out
                     .push_str(if negated { " not in {" } else { " in {" });
-                let start = self.members.len();
+                let recorded = |r: &Option<Recorder>| r.as_ref().map_or(0, |r| r.members.len());
+                let start = recorded(&self.recorder);
                 for (i, &m) in self.tree.members(members).iter().enumerate() {
                     if i > 0 {
                         self.out.push_str(", ");
                     }
                     let member = self.push_quoted(m);
-                    if self.tests.is_some() {
-                        self.members.push(member);
+                    if let Some(r) = &mut self.recorder {
+                        r.members.push(member);
                     }
                 }
                 self.out.push('}');
-                let range = index_slice(start, self.members.len());
+                let range = index_slice(start, recorded(&self.recorder));
                 self.record(
                     label,
                     Test::In {
@@ -645,8 +683,10 @@ mod tests {
     fn chains_keep_their_own_operands() {
         let src = "a == 'x' && (has(b) || has(c) || d in {'z'}) && !has(e)";
         let t = tree(src);
+        let mut out = String::new();
+        Printer::new(&t, src, &mut out).print();
         assert_eq!(
-            Printer::new(&t, src, String::new(), false).print().out,
+            out,
             r#"(a == "x" && (has(b) || has(c) || d in {"z"}) && !has(e))"#
         );
         assert_eq!(t.to_expr(src), crate::parser::parse_expr(src).unwrap());

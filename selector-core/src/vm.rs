@@ -19,24 +19,27 @@ impl Program {
         // Once, not per step: the nodes may be inline or on the heap.
         let nodes: &[crate::compile::Node] = &self.nodes;
         let members: &[crate::compile::Text] = &self.members;
+        let text = self.text.as_str();
+        let str =
+            |t: crate::compile::Text| text.get(t.start as usize..t.end as usize).unwrap_or("");
         while let Some(node) = nodes.get(at as usize) {
-            let holds = labels.with_label(self.str(node.label), |value| {
+            let holds = labels.with_label(str(node.label), |value| {
                 let Some(value) = value else {
                     return false;
                 };
                 match node.test {
                     Test::Has => true,
-                    Test::Eq(operand) => bytes_eq(value.as_bytes(), self.str(operand).as_bytes()),
-                    Test::Text(cmp, operand) => compare(cmp, Some(value), self.str(operand)),
+                    Test::Eq(operand) => bytes_eq(value.as_bytes(), str(operand).as_bytes()),
+                    Test::Text(cmp, operand) => compare(cmp, Some(value), str(operand)),
                     Test::In { start, end } => {
                         let set = members.get(start as usize..end as usize);
                         let set = set.unwrap_or_default();
                         // A scan for the few members sets usually have; sorted for the rest.
                         if set.len() <= 8 {
                             set.iter()
-                                .any(|&m| bytes_eq(self.str(m).as_bytes(), value.as_bytes()))
+                                .any(|&m| bytes_eq(str(m).as_bytes(), value.as_bytes()))
                         } else {
-                            set.binary_search_by(|&m| self.str(m).cmp(value)).is_ok()
+                            set.binary_search_by(|&m| str(m).cmp(value)).is_ok()
                         }
                     }
                 }
