@@ -460,6 +460,17 @@ impl Build for TreeBuilder<'_, '_> {
     }
 }
 
+/// The quote Calico prints a value in: double, or single when the value contains a double
+/// quote (there are no escapes, so no value holds both).
+fn quote_for(value: &str) -> char {
+    // A byte loop: values are short, and this beats a call to memchr.
+    if value.bytes().any(|b| b == b'"') {
+        '\''
+    } else {
+        '"'
+    }
+}
+
 /// Where a [`Printer`] writes: a `String`, or a program's text buffer.
 pub(crate) trait Output {
     /// Appends `s`.
@@ -551,15 +562,32 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
         text_range(start, self.out.len())
     }
 
+    /// Copies `text[start..end]` whole when `is_canonical` says it is already printed as
+    /// the canonical text would print it, and returns where it now starts in the output.
+    ///
+    /// Selectors are mostly written the way Calico prints them (`app == "web"`), and one copy
+    /// of a whole test costs much less than printing it in five or seven pieces. Only bytes
+    /// that equal the printed form are ever copied, so this holds for any text, including the
+    /// labels and values a tree built from an [`Expr`] keeps back to back.
+    fn verbatim(
+        &mut self,
+        start: Option<u32>,
+        end: u32,
+        is_canonical: impl Fn(&[u8]) -> bool,
+    ) -> Option<usize> {
+        let whole = self.text.get(start? as usize..end as usize)?;
+        if !is_canonical(whole.as_bytes()) {
+            return None;
+        }
+        let at = self.out.len();
+        self.out.push_str(whole);
+        Some(at)
+    }
+
     /// `s` in the quotes Calico prints it in: double quotes, or single quotes when the value
     /// contains a double quote (there are no escapes, so no value holds both).
     fn push_quoted(&mut self, range: Text) -> Text {
-        // A byte loop: values are short, and this beats a call to memchr.
-        let q = if slice(self.text, range).bytes().any(|b| b == b'"') {
-            '\''
-        } else {
-            '"'
-        };
+        let q = quote_for(slice(self.text, range));
         self.out.push(q);
         let value = self.push(range);
         self.out.push(q);
@@ -583,17 +611,55 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
             Kind::All => self.out.push_str("all()"),
             Kind::Global => self.out.push_str("global()"),
             Kind::Has { label } => {
-                self.out.push_str("has(");
-                let label = self.push(label);
-                self.out.push(')');
+                let label = match self.verbatim(
+                    label.start.checked_sub(4),
+                    label.end.saturating_add(1),
+                    |t| t.starts_with(b"has(") && t.ends_with(b")"),
+                ) {
+                    Some(at) => text_range(at + 4, at + 4 + (label.end - label.start) as usize),
+                    None => {
+                        self.out.push_str("has(");
+                        let label = self.push(label);
+                        self.out.push(')');
+                        label
+                    }
+                };
                 self.record(label, Test::Has);
             }
             Kind::Compare { cmp, label, value } => {
-                let label = self.push(label);
-                self.out.push(' ');
-                self.out.push_str(cmp.as_str());
-                self.out.push(' ');
-                let value = self.push_quoted(value);
+                let op = cmp.as_str().as_bytes();
+                let quote = quote_for(slice(self.text, value));
+                // `label op "value"` if the text has it so: the label, one space, the
+                // operator, one space and the value in its canonical quotes.
+                let is_canonical = |t: &[u8]| {
+                    let after_label = (label.end - label.start) as usize;
+                    t.len() == after_label + op.len() + 4 + (value.end - value.start) as usize
+                        && t.get(after_label) == Some(&b' ')
+                        && t.get(after_label + 1..after_label + 1 + op.len()) == Some(op)
+                        && t.get(after_label + 1 + op.len()) == Some(&b' ')
+                        && t.get(after_label + 2 + op.len()) == Some(&(quote as u8))
+                        && t.last() == Some(&(quote as u8))
+                };
+                let (label, value) = match self.verbatim(
+                    Some(label.start),
+                    value.end.saturating_add(1),
+                    is_canonical,
+                ) {
+                    Some(at) => {
+                        let shift = |r: Text| {
+                            let start = at + (r.start - label.start) as usize;
+                            text_range(start, start + (r.end - r.start) as usize)
+                        };
+                        (shift(label), shift(value))
+                    }
+                    None => {
+                        let label = self.push(label);
+                        self.out.push(' ');
+                        self.out.push_str(cmp.as_str());
+                        self.out.push(' ');
+                        (label, self.push_quoted(value))
+                    }
+                };
                 let test = match cmp {
                     CompareOp::Eq | CompareOp::Ne => Test::Eq(value),
                     _ => Test::Text(cmp, value),
@@ -677,6 +743,57 @@ mod tests {
         };
         let values: Vec<&str> = t.members(members).iter().map(|&m| slice(src, m)).collect();
         assert_eq!(values, ["a", "x", "y"]);
+    }
+
+    #[test]
+    fn tests_already_in_canonical_form_are_copied_and_others_printed() {
+        let cases = [
+            ("a == \"x\"", "a == \"x\""),
+            ("a == 'x'", "a == \"x\""),
+            ("a == 'x\"y'", "a == 'x\"y'"),
+            ("a == \"x'y\"", "a == \"x'y\""),
+            ("a  startswith \"x\"", "a starts with \"x\""),
+            ("a starts\twith \"x\"", "a starts with \"x\""),
+            ("a starts  with \"x\"", "a starts with \"x\""),
+            ("a\t== \"x\"", "a == \"x\""),
+            ("a ==  \"x\"", "a == \"x\""),
+            ("a==\"x\"", "a == \"x\""),
+            ("a contains \"\"", "a contains \"\""),
+            ("has(a)", "has(a)"),
+            ("has( a)", "has(a)"),
+            ("has(a\t)", "has(a)"),
+            (
+                "x && has(a) && b != \"y\"",
+                "(has(x) && has(a) && b != \"y\")",
+            ),
+        ];
+        for (src, canonical) in cases {
+            let src = src.replace("x && ", "has(x) && ");
+            let s = crate::Selector::parse(&src).unwrap();
+            assert_eq!(s.canonical(), canonical, "{src}");
+            // The program's ranges point at the right bytes, copied or printed.
+            let names: Vec<&str> = s.program().label_names().collect();
+            assert!(names.contains(&"a"), "{src}: {names:?}");
+            let value = match s.ast() {
+                Expr::Compare { value, .. } => value.clone(),
+                _ => String::new(),
+            };
+            let labels = [("a", value.as_str()), ("x", ""), ("b", "z")];
+            assert_eq!(
+                s.matches(&labels),
+                crate::walk::matches(s.ast(), &labels),
+                "{src}"
+            );
+        }
+        // A tree built from an `Expr` keeps its strings back to back; a label and a value that
+        // happen to read like a whole test there are still printed, not copied.
+        let e = Expr::Compare {
+            cmp: CompareOp::Eq,
+            label: "a == \"".into(),
+            value: "x".into(),
+            span: crate::ast::Span::new(0, 0),
+        };
+        assert_eq!(crate::print::canonical(&e), "a == \" == \"x\"");
     }
 
     #[test]
