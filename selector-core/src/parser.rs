@@ -79,7 +79,7 @@ impl Build for CheckOnly {
 pub(crate) fn with_tree<R>(src: &str, f: impl FnOnce(&Tree) -> R) -> Result<R, ParseError> {
     Buffers::with(|buffers| {
         let builder = TreeBuilder::reuse(src, buffers);
-        let (root, builder) = Parser::new(src, None, builder).selector()?;
+        let (root, builder) = Parser::new(src, None, builder).selector().map_err(|e| *e)?;
         Ok(f(builder.finish(root)))
     })
 }
@@ -96,7 +96,10 @@ pub(crate) fn parse_expr(src: &str) -> Result<Expr, ParseError> {
 /// assert!(selector_core::validate("has(a) and b").is_err());
 /// ```
 pub fn validate(src: &str) -> Result<(), ParseError> {
-    Parser::new(src, None, CheckOnly).selector().map(|_| ())
+    Parser::new(src, None, CheckOnly)
+        .selector()
+        .map(|_| ())
+        .map_err(|e| *e)
 }
 
 /// The tokens of `src` for syntax highlighting, also for invalid input (up to the error).
@@ -110,10 +113,15 @@ pub fn validate(src: &str) -> Result<(), ParseError> {
 pub fn tokens(src: &str) -> Tokens {
     let mut out = Vec::new();
     let error = Parser::new(src, Some(&mut out), CheckOnly).selector().err();
-    Tokens { tokens: out, error }
+    Tokens {
+        tokens: out,
+        error: error.map(|e| *e),
+    }
 }
 
-type PResult<T> = Result<T, ParseError>;
+/// The parser's results. Errors are boxed: a successful step then returns a small value,
+/// not room for a whole [`ParseError`], on the parser's hottest paths.
+type PResult<T> = Result<T, Box<ParseError>>;
 
 struct Parser<'s, 't, B> {
     src: &'s str,
@@ -208,8 +216,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         span: Span,
         message: String,
         help: Option<String>,
-    ) -> ParseError {
-        ParseError::new(kind, self.src, span.range(), message, help)
+    ) -> Box<ParseError> {
+        Box::new(ParseError::new(kind, self.src, span.range(), message, help))
     }
 
     /// The span of the character at the cursor (empty at the end).
@@ -217,7 +225,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         Span::new(self.pos, self.pos + self.peek().map_or(0, char::len_utf8))
     }
 
-    fn newline_error(&self) -> ParseError {
+    fn newline_error(&self) -> Box<ParseError> {
         let what = if self.at("\r") {
             "a carriage return"
         } else {
@@ -379,7 +387,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// The error for a cursor where an expression should start but cannot.
-    fn expected_expression(&self) -> ParseError {
+    fn expected_expression(&self) -> Box<ParseError> {
         let help = "an expression starts with a label, `has(`, `all()`, `global()`, `(` or `!`";
         match self.peek() {
             None => self.error(
@@ -405,7 +413,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
     }
 
-    fn unmatched_paren(&self) -> ParseError {
+    fn unmatched_paren(&self) -> Box<ParseError> {
         self.error(
             ErrorKind::UnmatchedParen,
             self.here(),
@@ -557,7 +565,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// The error for a label that is not followed by an operator.
-    fn missing_operator(&self, label: &str, lspan: Span) -> ParseError {
+    fn missing_operator(&self, label: &str, lspan: Span) -> Box<ParseError> {
         if label == "not" {
             return self.error(
                 ErrorKind::WordOperator,
@@ -783,7 +791,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         Ok((self.build.in_set(lspan, values, negated, span), span))
     }
 
-    fn unclosed_brace(&self, brace: usize) -> ParseError {
+    fn unclosed_brace(&self, brace: usize) -> Box<ParseError> {
         self.error(
             ErrorKind::UnclosedBrace,
             Span::new(brace, brace + 1),
@@ -793,7 +801,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// Kubernetes-style `in (a, b)`: suggests the Calico spelling with the same values.
-    fn kubernetes_set(&self, label: &str, op: &str) -> ParseError {
+    fn kubernetes_set(&self, label: &str, op: &str) -> Box<ParseError> {
         let close = if self.at("(") { ')' } else { ']' };
         let rest = self.rest();
         let inner_end = rest.find(close);
@@ -916,7 +924,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
     }
 
-    fn unclosed_paren(&self, open: usize) -> ParseError {
+    fn unclosed_paren(&self, open: usize) -> Box<ParseError> {
         self.error(
             ErrorKind::UnclosedParen,
             Span::new(open, open + 1),
@@ -927,7 +935,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
 
     /// The error after a complete expression, where `&&`, `||`, `)` (inside a group whose
     /// `(` is at `open`) or the end of the selector should follow.
-    fn junction_error(&self, open: Option<usize>) -> ParseError {
+    fn junction_error(&self, open: Option<usize>) -> Box<ParseError> {
         let join = "join expressions with `&&` (and) or `||` (or)";
         match self.peek() {
             None => match open {
