@@ -18,6 +18,9 @@
 //!   the naive loop over interned labels.
 //! - `matched_pairs`: the number of matching pairs; every method must find 147,407.
 //!
+//! Stderr also gives the floor under the `HashMap` figure: the time of one `HashMap::get` per
+//! pair (each selector's first label) and the number of lookups the evaluator makes per pair.
+//!
 //! Each figure is the best of three batches of runs lasting about 0.3 s each. Times are the CPU time of the measuring thread
 //! where Linux reports it (`/proc/thread-self/schedstat`), which on an idle machine equals
 //! the wall-clock time and on a busy, shared one leaves out the time other processes hold the
@@ -26,7 +29,8 @@
 
 use selector_core::index::SelectorIndex;
 use selector_core::interned::Interner;
-use selector_core::Selector;
+use selector_core::{Labels, Selector};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -106,6 +110,34 @@ fn main() -> ExitCode {
         }
         n
     });
+
+    // The floor under the `HashMap` figure: the label lookups alone. Every pair needs at least
+    // the lookup of its selector's first label and a look at the value found (here its first
+    // byte); `lookups` counts how many lookups the evaluator makes.
+    let first_labels: Vec<&str> = parsed
+        .iter()
+        .map(|s| s.program().label_names().next().unwrap_or(""))
+        .collect();
+    let (lookup_time, _) = best(|| {
+        let mut n = 0usize;
+        for name in &first_labels {
+            for e in &endpoints {
+                n += usize::from(e.get(*name).is_some_and(|v| v.starts_with('v')));
+            }
+        }
+        n
+    });
+    let lookups = {
+        let counter = Counting {
+            calls: Cell::new(0),
+        };
+        for s in &parsed {
+            for e in &endpoints {
+                s.matches(&Counted(&counter, e));
+            }
+        }
+        counter.calls.get()
+    };
 
     let mut interner = Interner::new();
     let sets: Vec<_> = endpoints.iter().map(|e| interner.label_set(e)).collect();
@@ -199,6 +231,16 @@ fn main() -> ExitCode {
         naive_interned_time.as_secs_f64() / index_time.as_secs_f64(),
         ms(index_rev_time),
     );
+    let per_lookup = ns_per(lookup_time, n_pairs);
+    let lookups_per_pair = lookups as f64 / n_pairs;
+    eprintln!(
+        "HashMap floor: one HashMap::get and a look at the value per pair {per_lookup:.2} ns; \
+         the evaluator makes \
+         {lookups_per_pair:.3} lookups per pair, so the lookups alone take about {:.1} ns of the \
+         {:.1} ns per pair",
+        per_lookup * lookups_per_pair,
+        ns_per(map_time, n_pairs),
+    );
     println!(
         "{{\"parse_ns_per_selector\": {:.1}, \"eval_ns_per_pair_map\": {:.2}, \
          \"eval_ns_per_pair_interned\": {:.2}, \"matrix_ms_naive\": {:.2}, \
@@ -218,6 +260,21 @@ fn main() -> ExitCode {
 }
 
 type Endpoints = Vec<HashMap<String, String>>;
+
+/// Counts label lookups.
+struct Counting {
+    calls: Cell<usize>,
+}
+
+/// A label set that counts the lookups made in it.
+struct Counted<'a>(&'a Counting, &'a HashMap<String, String>);
+
+impl Labels for Counted<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.calls.set(self.0.calls.get() + 1);
+        self.1.get(name).map(String::as_str)
+    }
+}
 
 fn load(path: &str) -> Result<(Vec<String>, Endpoints), Box<dyn std::error::Error>> {
     #[derive(serde::Deserialize)]
