@@ -44,11 +44,13 @@
 //! Results are exact: the same pairs as evaluating every selector on every endpoint (a
 //! property test holds the index to that naive loop after random insert and remove sequences).
 
-use crate::ast::{CompareOp, Expr};
-use crate::compile::TRUE;
+use crate::ast::CompareOp;
+use crate::compile::{Text, TRUE};
 use crate::interned::{
     FastHash, Graph, InternedSelector, Interner, LabelSet, LeafTest, Symbol, TextTest,
 };
+use crate::parser;
+use crate::tree::{self, Kind, Tree};
 use crate::Selector;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -770,6 +772,10 @@ impl<S, E> SelectorIndex<S, E> {
     /// [`Self::cover`]): probes that every matching label set satisfies give `Probes`; failing
     /// that, probes that every non-matching label set satisfies give `Except`; failing both,
     /// the selector is scanned. A selector whose restrictions are impossible is never filed.
+    ///
+    /// The tree is the parser's flat one, over the source parsed again in reused buffers: no
+    /// [`Expr`](crate::Expr) is built (but for restrictions that may conflict). A selector that has its `Expr` already (always one
+    /// made by [`Selector::from_expr`], whose source need not parse back to it) uses that.
     fn choose_key(
         &self,
         selector: &Selector,
@@ -779,13 +785,30 @@ impl<S, E> SelectorIndex<S, E> {
         if restrictions_may_conflict(compiled) && selector.can_never_match() {
             return Key::Never;
         }
+        if let Some(expr) = selector.built_ast() {
+            let (tree, text) = Tree::from_expr(expr);
+            return self.key_of(&tree, |t| symbol(tree::slice(&text, t)));
+        }
+        // The source parsed once, so it parses again; should it not, `Scan` is always right.
+        let source = selector.source();
+        parser::with_tree(source, |tree| {
+            self.key_of(tree, |t| symbol(tree::slice(source, t)))
+        })
+        .unwrap_or(Key::Scan)
+    }
+
+    /// The key of a selector whose label restrictions are possible (or not looked at), from
+    /// its tree; `symbol` gives the symbol of a label name or value of the tree's text.
+    fn key_of(&self, tree: &Tree, symbol: impl Fn(Text) -> Symbol) -> Key {
+        // No root (which the parser never leaves) reads as `all()`, as `node` gives it.
+        let root = tree.root().unwrap_or(u32::MAX);
         let mut probes = Vec::new();
         let probes_of = |mut probes: Vec<Probe>| {
             probes.sort_unstable();
             probes.dedup();
             probes.into_boxed_slice()
         };
-        if let Some(cover) = self.cover(selector.ast(), true, &symbol, &mut probes) {
+        if let Some(cover) = self.cover(tree, root, true, &symbol, &mut probes) {
             if probes.is_empty() {
                 return Key::Never;
             }
@@ -794,7 +817,7 @@ impl<S, E> SelectorIndex<S, E> {
                 exact: cover.exact,
             };
         }
-        match self.cover(selector.ast(), false, &symbol, &mut probes) {
+        match self.cover(tree, root, false, &symbol, &mut probes) {
             Some(cover) => Key::Except {
                 probes: probes_of(probes),
                 exact: cover.exact,
@@ -834,8 +857,8 @@ impl<S, E> SelectorIndex<S, E> {
         }
     }
 
-    /// Appends to `out` probes that every label set on which `expr` is `verdict` satisfies,
-    /// if there are any (else leaves `out` as it was).
+    /// Appends to `out` probes that every label set on which node `n` of `tree` is `verdict`
+    /// satisfies, if there are any (else leaves `out` as it was).
     ///
     /// A leaf that requires a label gives one probe when it must hold (`has`, `contains`,
     /// `starts with`, `ends with`: the name; `==`: the pair; `in`: one pair per member), and
@@ -848,9 +871,10 @@ impl<S, E> SelectorIndex<S, E> {
     /// no allocation per node (the caller sorts and deduplicates once).
     fn cover(
         &self,
-        expr: &Expr,
+        tree: &Tree,
+        n: u32,
         verdict: bool,
-        symbol: &impl Fn(&str) -> Symbol,
+        symbol: &impl Fn(Text) -> Symbol,
         out: &mut Vec<Probe>,
     ) -> Option<Cover> {
         let start = out.len();
@@ -861,70 +885,66 @@ impl<S, E> SelectorIndex<S, E> {
                 exact,
             })
         };
-        match (expr, verdict) {
-            (Expr::Not { expr, .. }, _) => self.cover(expr, !verdict, symbol, out),
-            (Expr::All { .. } | Expr::Global { .. }, true) => None,
-            (Expr::All { .. } | Expr::Global { .. }, false) => Some(Cover {
+        match (tree.node(n).kind, verdict) {
+            (Kind::Not { child }, _) => self.cover(tree, child, !verdict, symbol, out),
+            (Kind::All | Kind::Global, true) => None,
+            (Kind::All | Kind::Global, false) => Some(Cover {
                 cost: 0,
                 exact: true,
             }),
-            (Expr::Has { label, .. }, true) => leaf(Probe::Name(symbol(label)), true),
+            (Kind::Has { label }, true) => leaf(Probe::Name(symbol(label)), true),
             (
-                Expr::Compare {
+                Kind::Compare {
                     cmp: cmp @ (CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith),
                     label,
                     value,
-                    ..
                 },
                 true,
-            ) => match (symbol(value), TextOp::of(*cmp)) {
+            ) => match (symbol(value), TextOp::of(cmp)) {
                 (operand, Some(op)) if operand != Symbol::UNKNOWN => {
                     leaf(Probe::Text(symbol(label), op, operand), true)
                 }
                 _ => leaf(Probe::Name(symbol(label)), false),
             },
             (
-                Expr::Compare {
+                Kind::Compare {
                     cmp: CompareOp::Eq,
                     label,
                     value,
-                    ..
                 },
                 true,
             )
             | (
-                Expr::Compare {
+                Kind::Compare {
                     cmp: CompareOp::Ne,
                     label,
                     value,
-                    ..
                 },
                 false,
             ) => leaf(Probe::Value(symbol(label), symbol(value)), true),
             (
-                Expr::In {
+                Kind::In {
                     label,
-                    values,
+                    members,
                     negated,
-                    ..
                 },
                 _,
-            ) if *negated != verdict => {
+            ) if negated != verdict => {
                 let name = symbol(label);
                 let mut cost = 0;
-                for v in values {
+                for &v in tree.members(members) {
                     let probe = Probe::Value(name, symbol(v));
                     cost += self.probe_cost(probe);
                     out.push(probe);
                 }
                 Some(Cover { cost, exact: true })
             }
-            (Expr::And { exprs, .. }, true) | (Expr::Or { exprs, .. }, false) => {
+            (Kind::And { kids }, true) | (Kind::Or { kids }, false) => {
                 // The best cover so far is `out[start..]`; a cheaper one replaces it.
                 let mut best: Option<Cover> = None;
-                for e in exprs {
+                for &k in tree.kids(kids) {
                     let at = out.len();
-                    let Some(cover) = self.cover(e, verdict, symbol, out) else {
+                    let Some(cover) = self.cover(tree, k, verdict, symbol, out) else {
                         continue;
                     };
                     match best {
@@ -937,13 +957,13 @@ impl<S, E> SelectorIndex<S, E> {
                 }
                 best.map(|b| Cover { exact: false, ..b })
             }
-            (Expr::And { exprs, .. }, false) | (Expr::Or { exprs, .. }, true) => {
+            (Kind::And { kids }, false) | (Kind::Or { kids }, true) => {
                 let mut union = Cover {
                     cost: 0,
                     exact: true,
                 };
-                for e in exprs {
-                    let Some(cover) = self.cover(e, verdict, symbol, out) else {
+                for &k in tree.kids(kids) {
+                    let Some(cover) = self.cover(tree, k, verdict, symbol, out) else {
                         out.truncate(start);
                         return None;
                     };
@@ -952,7 +972,7 @@ impl<S, E> SelectorIndex<S, E> {
                 }
                 Some(union)
             }
-            (Expr::Has { .. } | Expr::Compare { .. } | Expr::In { .. }, _) => None,
+            (Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. }, _) => None,
         }
     }
 
@@ -2030,6 +2050,43 @@ mod tests {
                 prop_assert!(!s.can_never_match());
             }
         }
+    }
+
+    #[test]
+    fn inserting_a_selector_builds_no_syntax_tree() {
+        let mut index = SelectorIndex::<usize, u8>::new();
+        index.insert_endpoint(0, [("a", "x"), ("b", "y")]);
+        let texts = [
+            r#"a == "x" && b in {"y","z"}"#,
+            r#"!has(c) || d != "e""#,
+            "app contains 'e' && tier not in {'db'}",
+            "",
+        ];
+        for (i, text) in texts.into_iter().enumerate() {
+            let s = parse(text);
+            index.insert_selector(i, s.clone());
+            index.endpoints_matching_selector(&s);
+            assert!(s.built_ast().is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_selector_made_from_a_tree_is_filed_by_that_tree() {
+        // Its source, `has(a) || has(b)`, parses to another tree than the one it evaluates.
+        let s = parse("has(a)").map_labels(|_| "a) || has(b".to_owned());
+        assert_eq!(s.source(), "has(a) || has(b)");
+        let mut index = SelectorIndex::<u8, u8>::new();
+        index.plan = Plan::Candidates;
+        index.insert_endpoint(0, [("b", "")]);
+        index.insert_endpoint(1, [("a) || has(b", "")]);
+        assert_eq!(index.insert_selector(0, s.clone()).started, [(0, 1)]);
+        let mut index = SelectorIndex::<u8, u8>::new();
+        index.insert_selector(0, s);
+        assert!(index.insert_endpoint(0, [("b", "")]).is_empty());
+        assert_eq!(
+            index.insert_endpoint(1, [("a) || has(b", "")]).started,
+            [(0, 1)]
+        );
     }
 
     #[test]

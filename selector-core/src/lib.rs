@@ -214,6 +214,12 @@ impl Selector {
         })
     }
 
+    /// The syntax tree if it is built already: always for a selector made by
+    /// [`Selector::from_expr`], whose source need not parse back to that tree.
+    pub(crate) fn built_ast(&self) -> Option<&Expr> {
+        self.inner.expr.get().map(|expr| &**expr)
+    }
+
     /// The compiled program.
     ///
     /// ```
