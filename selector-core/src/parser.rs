@@ -210,6 +210,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
 
     // ----- errors -----
 
+    #[cold]
     fn error(
         &self,
         kind: ErrorKind,
@@ -225,6 +226,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         Span::new(self.pos, self.pos + self.peek().map_or(0, char::len_utf8))
     }
 
+    #[cold]
+    #[inline(never)]
     fn newline_error(&self) -> Box<ParseError> {
         let what = if self.at("\r") {
             "a carriage return"
@@ -350,27 +353,13 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         match self.peek() {
             Some('(') => {
                 if self.depth >= NESTING_LIMIT {
-                    return Err(self.error(
-                        ErrorKind::NestingTooDeep,
-                        self.here(),
-                        format!("parentheses are nested more than {NESTING_LIMIT} levels deep"),
-                        Some(
-                            "flatten the selector: `&&` and `||` chains need no parentheses".into(),
-                        ),
-                    ));
+                    return Err(self.nesting_too_deep());
                 }
                 self.punct(TokenKind::LParen);
                 self.depth += 1;
                 self.skip_space();
                 if self.at(")") {
-                    return Err(self.error(
-                        ErrorKind::EmptyParens,
-                        Span::new(start, self.pos + 1),
-                        "empty parentheses `()`".into(),
-                        Some(
-                            "put an expression inside, or use `all()` to select everything".into(),
-                        ),
-                    ));
+                    return Err(self.empty_parens(start));
                 }
                 let (node, _) = self.or()?;
                 self.skip_space();
@@ -386,7 +375,32 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn nesting_too_deep(&self) -> Box<ParseError> {
+        self.error(
+            ErrorKind::NestingTooDeep,
+            self.here(),
+            format!("parentheses are nested more than {NESTING_LIMIT} levels deep"),
+            Some("flatten the selector: `&&` and `||` chains need no parentheses".into()),
+        )
+    }
+
+    /// The error for `()`, whose `(` is at `open`.
+    #[cold]
+    #[inline(never)]
+    fn empty_parens(&self, open: usize) -> Box<ParseError> {
+        self.error(
+            ErrorKind::EmptyParens,
+            Span::new(open, self.pos + 1),
+            "empty parentheses `()`".into(),
+            Some("put an expression inside, or use `all()` to select everything".into()),
+        )
+    }
+
     /// The error for a cursor where an expression should start but cannot.
+    #[cold]
+    #[inline(never)]
     fn expected_expression(&self) -> Box<ParseError> {
         let help = "an expression starts with a label, `has(`, `all()`, `global()`, `(` or `!`";
         match self.peek() {
@@ -413,6 +427,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn unmatched_paren(&self) -> Box<ParseError> {
         self.error(
             ErrorKind::UnmatchedParen,
@@ -423,20 +439,27 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// Reads a label at the cursor (known to start with a label character), checking its length.
+    #[inline]
     fn label(&mut self) -> PResult<(Span, &'s str)> {
         let (span, label) = self.take_word();
         if label.len() > MAX_LABEL_LEN {
-            return Err(self.error(
-                ErrorKind::LabelTooLong,
-                span,
-                format!(
-                    "label is {} bytes long; Calico allows at most {MAX_LABEL_LEN}",
-                    label.len()
-                ),
-                Some("shorten the label name".into()),
-            ));
+            return Err(self.label_too_long(span));
         }
         Ok((span, label))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn label_too_long(&self, span: Span) -> Box<ParseError> {
+        self.error(
+            ErrorKind::LabelTooLong,
+            span,
+            format!(
+                "label is {} bytes long; Calico allows at most {MAX_LABEL_LEN}",
+                span.end - span.start
+            ),
+            Some("shorten the label name".into()),
+        )
     }
 
     /// `has(…)`, `all()`, `global()`, or a label followed by an operator and its operand.
@@ -465,29 +488,11 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         self.skip_space();
         let op_start = self.pos;
         let cmp = match self.peek() {
-            Some('=') if self.at("===") => {
-                return Err(self.error(
-                    ErrorKind::InvalidOperator,
-                    Span::new(self.pos, self.pos + 3),
-                    "`===` is not a valid operator".into(),
-                    Some(format!("use `==`: `{label} == {}`", self.example_value(3))),
-                ));
-            }
-            Some('=') if self.at("==") => {
+            Some('=') if self.at("==") && !self.at("===") => {
                 self.pos += 2;
                 CompareOp::Eq
             }
-            Some('=') => {
-                return Err(self.error(
-                    ErrorKind::InvalidOperator,
-                    self.here(),
-                    "`=` is not a valid operator".into(),
-                    Some(format!(
-                        "use `==` to compare a label with a value: `{label} == {}`",
-                        self.example_value(1)
-                    )),
-                ));
-            }
+            Some('=') => return Err(self.invalid_equals(label)),
             Some('!') if self.at("!=") => {
                 self.pos += 2;
                 CompareOp::Ne
@@ -527,7 +532,31 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         Ok((self.build.compare(cmp, lspan, value, span), span))
     }
 
+    /// The error for `===` or a single `=` at the cursor after `label`.
+    #[cold]
+    #[inline(never)]
+    fn invalid_equals(&self, label: &str) -> Box<ParseError> {
+        if self.at("===") {
+            return self.error(
+                ErrorKind::InvalidOperator,
+                Span::new(self.pos, self.pos + 3),
+                "`===` is not a valid operator".into(),
+                Some(format!("use `==`: `{label} == {}`", self.example_value(3))),
+            );
+        }
+        self.error(
+            ErrorKind::InvalidOperator,
+            self.here(),
+            "`=` is not a valid operator".into(),
+            Some(format!(
+                "use `==` to compare a label with a value: `{label} == {}`",
+                self.example_value(1)
+            )),
+        )
+    }
+
     /// The second word of `starts with`, `ends with`, `not in` (whitespace may separate them).
+    #[inline]
     fn second_word(&mut self, first: &str, second: &str) -> PResult<()> {
         self.skip_space();
         let (span, w) = self.take_word();
@@ -535,7 +564,13 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
             return Ok(());
         }
         self.pos = span.start;
-        Err(self.error(
+        Err(self.missing_second_word(first, second))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn missing_second_word(&self, first: &str, second: &str) -> Box<ParseError> {
+        self.error(
             ErrorKind::MissingOperator,
             self.here(),
             format!(
@@ -543,7 +578,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 self.found()
             ),
             Some(format!("write `{first} {second}`; {OPERATORS_HELP}")),
-        ))
+        )
     }
 
     /// A quoted form of whatever value follows an operator of `skip` bytes, for help texts.
@@ -565,6 +600,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// The error for a label that is not followed by an operator.
+    #[cold]
+    #[inline(never)]
     fn missing_operator(&self, label: &str, lspan: Span) -> Box<ParseError> {
         if label == "not" {
             return self.error(
@@ -634,20 +671,30 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// The quoted string after a comparison operator; the span of its text.
+    #[inline]
     fn string_operand(&mut self, label: &str, op: &str) -> PResult<Span> {
+        match self.bytes().first() {
+            Some(b'"' | b'\'') => self.string(),
+            _ => Err(self.expected_string(label, op)),
+        }
+    }
+
+    /// The error for a cursor after operator `op` where no string starts.
+    #[cold]
+    #[inline(never)]
+    fn expected_string(&self, label: &str, op: &str) -> Box<ParseError> {
         match self.peek() {
-            Some('"') | Some('\'') => self.string(),
-            Some(_) if self.is_newline() => Err(self.newline_error()),
+            Some(_) if self.is_newline() => self.newline_error(),
             Some(c) if is_label_char(c) => {
                 let w = self.peek_word();
-                Err(self.error(
+                self.error(
                     ErrorKind::UnquotedValue,
                     self.here_word(),
                     format!("expected a quoted string after `{op}`, found `{w}`"),
                     Some(format!("quote the value: `{label} {op} {}`", quote(w))),
-                ))
+                )
             }
-            _ => Err(self.error(
+            _ => self.error(
                 if self.peek().is_none() {
                     ErrorKind::UnexpectedEnd
                 } else {
@@ -659,12 +706,13 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                     self.found()
                 ),
                 Some(format!("for example `{label} {op} \"value\"`")),
-            )),
+            ),
         }
     }
 
     /// A string literal at the cursor (known to start with a quote); the span of its text,
     /// between the quotes.
+    #[inline]
     fn string(&mut self) -> PResult<Span> {
         let start = self.pos;
         match string_len(self.bytes()) {
@@ -673,20 +721,25 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 self.emit(TokenKind::String, start, self.pos);
                 Ok(Span::new(start + 1, self.pos - 1))
             }
-            None => {
-                let q = if self.at("\"") { '"' } else { '\'' };
-                let other = if q == '"' { '\'' } else { '"' };
-                Err(self.error(
-                    ErrorKind::UnterminatedString,
-                    Span::new(start, start + 1),
-                    format!("unterminated string: no closing `{q}`"),
-                    Some(format!(
-                        "add the closing `{q}`; strings have no escapes, so a value containing `{q}` \
-                         must be quoted with `{other}`"
-                    )),
-                ))
-            }
+            None => Err(self.unterminated_string()),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unterminated_string(&self) -> Box<ParseError> {
+        let start = self.pos;
+        let q = if self.at("\"") { '"' } else { '\'' };
+        let other = if q == '"' { '\'' } else { '"' };
+        self.error(
+            ErrorKind::UnterminatedString,
+            Span::new(start, start + 1),
+            format!("unterminated string: no closing `{q}`"),
+            Some(format!(
+                "add the closing `{q}`; strings have no escapes, so a value containing `{q}` \
+                 must be quoted with `{other}`"
+            )),
+        )
     }
 
     /// `{ "a", "b" }` after `in` / `not in` (the operator word already read).
@@ -791,6 +844,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         Ok((self.build.in_set(lspan, values, negated, span), span))
     }
 
+    #[cold]
+    #[inline(never)]
     fn unclosed_brace(&self, brace: usize) -> Box<ParseError> {
         self.error(
             ErrorKind::UnclosedBrace,
@@ -801,6 +856,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// Kubernetes-style `in (a, b)`: suggests the Calico spelling with the same values.
+    #[cold]
+    #[inline(never)]
     fn kubernetes_set(&self, label: &str, op: &str) -> Box<ParseError> {
         let close = if self.at("(") { ')' } else { ']' };
         let rest = self.rest();
@@ -924,6 +981,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn unclosed_paren(&self, open: usize) -> Box<ParseError> {
         self.error(
             ErrorKind::UnclosedParen,
@@ -935,6 +994,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
 
     /// The error after a complete expression, where `&&`, `||`, `)` (inside a group whose
     /// `(` is at `open`) or the end of the selector should follow.
+    #[cold]
+    #[inline(never)]
     fn junction_error(&self, open: Option<usize>) -> Box<ParseError> {
         let join = "join expressions with `&&` (and) or `||` (or)";
         match self.peek() {
