@@ -193,6 +193,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         self.src.get(self.pos..self.pos + len).unwrap_or("")
     }
 
+    #[inline]
     fn emit(&mut self, kind: TokenKind, start: usize, end: usize) {
         if let Some(tokens) = self.tokens.as_deref_mut() {
             tokens.push(Token {
@@ -203,6 +204,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// Consumes the one-character token `c` (known to be at the cursor).
+    #[inline]
     fn punct(&mut self, kind: TokenKind) {
         self.emit(kind, self.pos, self.pos + 1);
         self.pos += 1;
@@ -329,6 +331,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
     }
 
+    #[inline]
     fn unary(&mut self) -> PResult<(B::Node, Span)> {
         self.skip_space();
         let start = self.pos;
@@ -347,6 +350,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
     }
 
+    #[inline]
     fn primary(&mut self) -> PResult<(B::Node, Span)> {
         self.skip_space();
         let start = self.pos;
@@ -463,6 +467,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     }
 
     /// `has(…)`, `all()`, `global()`, or a label followed by an operator and its operand.
+    #[inline]
     fn label_expr(&mut self) -> PResult<(B::Node, Span)> {
         let (lspan, label) = self.label()?;
         let start = lspan.start;
