@@ -53,7 +53,7 @@ use crate::parser;
 use crate::tree::{self, Kind, Tree};
 use crate::Selector;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::Hash;
 
@@ -783,22 +783,19 @@ impl<S, E> SelectorIndex<S, E> {
         symbol: impl Fn(&str) -> Symbol,
     ) -> Key {
         let may_conflict = restrictions_may_conflict(compiled);
-        if let Some(expr) = selector.built_ast() {
-            if may_conflict && selector.can_never_match() {
+        let key = |tree: &Tree, text: &str| {
+            if may_conflict && can_never_match(tree, text) {
                 return Key::Never;
             }
+            self.key_of(tree, |t| symbol(tree::slice(text, t)))
+        };
+        if let Some(expr) = selector.built_ast() {
             let (tree, text) = Tree::from_expr(expr);
-            return self.key_of(&tree, |t| symbol(tree::slice(&text, t)));
+            return key(&tree, &text);
         }
         // The source parsed once, so it parses again; should it not, `Scan` is always right.
         let source = selector.source();
-        parser::with_tree(source, |tree| {
-            if may_conflict && can_never_match(tree, source) {
-                return Key::Never;
-            }
-            self.key_of(tree, |t| symbol(tree::slice(source, t)))
-        })
-        .unwrap_or(Key::Scan)
+        parser::with_tree(source, |tree| key(tree, source)).unwrap_or(Key::Scan)
     }
 
     /// The key of a selector whose label restrictions are possible (or not looked at), from
@@ -1525,119 +1522,11 @@ fn restrictions_may_conflict(graph: &impl Graph) -> bool {
     false
 }
 
-/// What a selector requires of one label: a [`LabelRestriction`](crate::LabelRestriction)
-/// with its values borrowed from the source.
-#[derive(Default)]
-struct Restriction<'t> {
-    present: bool,
-    absent: bool,
-    one_of: Option<Vec<&'t str>>,
-}
-
-/// [`Selector::can_never_match`] from the parser's tree over `text`: whether the label
-/// restrictions are impossible for some label, found with no string copied.
+/// [`Selector::can_never_match`] from the parser's tree over `text`, with no string copied.
 fn can_never_match(tree: &Tree, text: &str) -> bool {
-    let Some(root) = tree.root() else {
-        return false;
-    };
-    restrictions(tree, text, root)
+    crate::restrict::of_tree(tree, text)
         .values()
-        .any(|r| (r.present && r.absent) || r.one_of.as_ref().is_some_and(Vec::is_empty))
-}
-
-/// The label restrictions of node `n`, by the rules of [`crate::restrict::restrictions`].
-fn restrictions<'t>(tree: &Tree, text: &'t str, n: u32) -> BTreeMap<&'t str, Restriction<'t>> {
-    let single = |label: Text, r| BTreeMap::from([(tree::slice(text, label), r)]);
-    let present = |one_of| Restriction {
-        present: true,
-        absent: false,
-        one_of,
-    };
-    match tree.node(n).kind {
-        Kind::Has { label }
-        | Kind::Compare {
-            cmp: CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith,
-            label,
-            ..
-        } => single(label, present(None)),
-        Kind::Compare {
-            cmp: CompareOp::Eq,
-            label,
-            value,
-        } => single(label, present(Some(vec![tree::slice(text, value)]))),
-        Kind::In {
-            label,
-            members,
-            negated: false,
-        } => {
-            let values = tree.members(members).iter();
-            single(
-                label,
-                present(Some(values.map(|&v| tree::slice(text, v)).collect())),
-            )
-        }
-        Kind::Not { child } => match tree.node(child).kind {
-            Kind::Has { label } => single(
-                label,
-                Restriction {
-                    absent: true,
-                    ..Restriction::default()
-                },
-            ),
-            _ => BTreeMap::new(),
-        },
-        Kind::And { kids } => {
-            let mut out: BTreeMap<&str, Restriction> = BTreeMap::new();
-            for &k in tree.kids(kids) {
-                for (label, r) in restrictions(tree, text, k) {
-                    let slot = out.entry(label).or_default();
-                    slot.present |= r.present;
-                    slot.absent |= r.absent;
-                    slot.one_of = match (slot.one_of.take(), r.one_of) {
-                        (Some(a), Some(b)) => Some(
-                            a.into_iter()
-                                .filter(|v| b.binary_search(v).is_ok())
-                                .collect(),
-                        ),
-                        (a, b) => a.or(b),
-                    };
-                }
-            }
-            out
-        }
-        Kind::Or { kids } => {
-            let mut iter = tree.kids(kids).iter();
-            let mut out = iter
-                .next()
-                .map(|&k| restrictions(tree, text, k))
-                .unwrap_or_default();
-            for &k in iter {
-                let other = restrictions(tree, text, k);
-                out = out
-                    .into_iter()
-                    .filter_map(|(label, a)| {
-                        let b = other.get(label)?;
-                        let merged = Restriction {
-                            present: a.present && b.present,
-                            absent: a.absent && b.absent,
-                            one_of: match (a.one_of, &b.one_of) {
-                                (Some(mut x), Some(y)) => {
-                                    x.extend_from_slice(y);
-                                    x.sort_unstable();
-                                    x.dedup();
-                                    Some(x)
-                                }
-                                _ => None,
-                            },
-                        };
-                        (merged.present || merged.absent).then_some((label, merged))
-                    })
-                    .collect();
-            }
-            out
-        }
-        Kind::All | Kind::Global | Kind::Compare { .. } | Kind::In { .. } => BTreeMap::new(),
-    }
+        .any(crate::restrict::Borrowed::is_impossible)
 }
 
 /// Interns the strings of `contains`, `starts with` and `ends with` (which compiled selectors

@@ -3,6 +3,8 @@
 //! can never match.
 
 use crate::ast::{CompareOp, Expr};
+use crate::compile::Text;
+use crate::tree::{self, Kind, Tree};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -49,44 +51,99 @@ impl LabelRestriction {
 /// assert_eq!(r["a"].must_have_one_of, Some(vec!["x".into(), "y".into()]));
 /// ```
 pub fn restrictions(expr: &Expr) -> BTreeMap<String, LabelRestriction> {
-    match expr {
-        Expr::Has { label, .. }
-        | Expr::Compare {
+    let (tree, text) = Tree::from_expr(expr);
+    of_tree(&tree, &text)
+        .into_iter()
+        .map(|(label, r)| {
+            let owned = LabelRestriction {
+                must_be_present: r.present,
+                must_be_absent: r.absent,
+                must_have_one_of: r
+                    .one_of
+                    .map(|values| values.into_iter().map(str::to_owned).collect()),
+            };
+            (label.to_owned(), owned)
+        })
+        .collect()
+}
+
+/// A [`LabelRestriction`] with its strings borrowed from the text of a parser's tree: the
+/// rules work on these, so that the index can ask whether a selector can never match
+/// without copying a string.
+#[derive(Debug, Default)]
+pub(crate) struct Borrowed<'t> {
+    present: bool,
+    absent: bool,
+    /// Sorted, distinct.
+    one_of: Option<Vec<&'t str>>,
+}
+
+impl Borrowed<'_> {
+    /// [`LabelRestriction::is_impossible`].
+    pub(crate) fn is_impossible(&self) -> bool {
+        (self.present && self.absent) || self.one_of.as_ref().is_some_and(Vec::is_empty)
+    }
+}
+
+/// The restrictions of a parser's tree over `text`, per label name.
+pub(crate) fn of_tree<'t>(tree: &Tree, text: &'t str) -> BTreeMap<&'t str, Borrowed<'t>> {
+    match tree.root() {
+        Some(root) => node(tree, text, root),
+        None => BTreeMap::new(),
+    }
+}
+
+/// The restrictions of tree node `n`: a leaf that needs its label gives one, `!has` gives
+/// "absent", `&&` merges its operands' (intersecting value lists), `||` keeps the labels all
+/// its operands restrict (joining value lists), and anything else restricts nothing.
+fn node<'t>(tree: &Tree, text: &'t str, n: u32) -> BTreeMap<&'t str, Borrowed<'t>> {
+    let single = |label: Text, r| BTreeMap::from([(tree::slice(text, label), r)]);
+    let present = |one_of| Borrowed {
+        present: true,
+        absent: false,
+        one_of,
+    };
+    match tree.node(n).kind {
+        Kind::Has { label }
+        | Kind::Compare {
             cmp: CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith,
             label,
             ..
         } => single(label, present(None)),
-        Expr::Compare {
+        Kind::Compare {
             cmp: CompareOp::Eq,
             label,
             value,
-            ..
-        } => single(label, present(Some(vec![value.clone()]))),
-        Expr::In {
+        } => single(label, present(Some(vec![tree::slice(text, value)]))),
+        Kind::In {
             label,
-            values,
+            members,
             negated: false,
-            ..
-        } => single(label, present(Some(values.clone()))),
-        Expr::Not { expr, .. } => match expr.as_ref() {
-            Expr::Has { label, .. } => single(
+        } => {
+            let values = tree.members(members).iter();
+            single(
                 label,
-                LabelRestriction {
-                    must_be_absent: true,
-                    ..LabelRestriction::default()
+                present(Some(values.map(|&v| tree::slice(text, v)).collect())),
+            )
+        }
+        Kind::Not { child } => match tree.node(child).kind {
+            Kind::Has { label } => single(
+                label,
+                Borrowed {
+                    absent: true,
+                    ..Borrowed::default()
                 },
             ),
             _ => BTreeMap::new(),
         },
-        Expr::And { exprs, .. } => {
-            let mut out: BTreeMap<String, LabelRestriction> = BTreeMap::new();
-            for e in exprs {
-                for (label, r) in restrictions(e) {
+        Kind::And { kids } => {
+            let mut out: BTreeMap<&str, Borrowed> = BTreeMap::new();
+            for &k in tree.kids(kids) {
+                for (label, r) in node(tree, text, k) {
                     let slot = out.entry(label).or_default();
-                    slot.must_be_present |= r.must_be_present;
-                    slot.must_be_absent |= r.must_be_absent;
-                    slot.must_have_one_of = match (slot.must_have_one_of.take(), r.must_have_one_of)
-                    {
+                    slot.present |= r.present;
+                    slot.absent |= r.absent;
+                    slot.one_of = match (slot.one_of.take(), r.one_of) {
                         (Some(a), Some(b)) => Some(
                             a.into_iter()
                                 .filter(|v| b.binary_search(v).is_ok())
@@ -98,21 +155,24 @@ pub fn restrictions(expr: &Expr) -> BTreeMap<String, LabelRestriction> {
             }
             out
         }
-        Expr::Or { exprs, .. } => {
-            let mut iter = exprs.iter();
-            let mut out = iter.next().map(restrictions).unwrap_or_default();
-            for e in iter {
-                let other = restrictions(e);
+        Kind::Or { kids } => {
+            let mut iter = tree.kids(kids).iter();
+            let mut out = iter
+                .next()
+                .map(|&k| node(tree, text, k))
+                .unwrap_or_default();
+            for &k in iter {
+                let other = node(tree, text, k);
                 out = out
                     .into_iter()
                     .filter_map(|(label, a)| {
-                        let b = other.get(&label)?;
-                        let merged = LabelRestriction {
-                            must_be_present: a.must_be_present && b.must_be_present,
-                            must_be_absent: a.must_be_absent && b.must_be_absent,
-                            must_have_one_of: match (a.must_have_one_of, &b.must_have_one_of) {
+                        let b = other.get(label)?;
+                        let merged = Borrowed {
+                            present: a.present && b.present,
+                            absent: a.absent && b.absent,
+                            one_of: match (a.one_of, &b.one_of) {
                                 (Some(mut x), Some(y)) => {
-                                    x.extend(y.iter().cloned());
+                                    x.extend_from_slice(y);
                                     x.sort_unstable();
                                     x.dedup();
                                     Some(x)
@@ -120,26 +180,12 @@ pub fn restrictions(expr: &Expr) -> BTreeMap<String, LabelRestriction> {
                                 _ => None,
                             },
                         };
-                        (merged.must_be_present || merged.must_be_absent).then_some((label, merged))
+                        (merged.present || merged.absent).then_some((label, merged))
                     })
                     .collect();
             }
             out
         }
-        Expr::All { .. } | Expr::Global { .. } | Expr::Compare { .. } | Expr::In { .. } => {
-            BTreeMap::new()
-        }
+        Kind::All | Kind::Global | Kind::Compare { .. } | Kind::In { .. } => BTreeMap::new(),
     }
-}
-
-fn present(values: Option<Vec<String>>) -> LabelRestriction {
-    LabelRestriction {
-        must_be_present: true,
-        must_be_absent: false,
-        must_have_one_of: values,
-    }
-}
-
-fn single(label: &str, r: LabelRestriction) -> BTreeMap<String, LabelRestriction> {
-    BTreeMap::from([(label.to_owned(), r)])
 }
