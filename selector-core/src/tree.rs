@@ -584,8 +584,8 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
         Some(at)
     }
 
-    /// `s` in the quotes Calico prints it in: double quotes, or single quotes when the value
-    /// contains a double quote (there are no escapes, so no value holds both).
+    /// The value at `range` in the quotes Calico prints it in ([`quote_for`]); returns where
+    /// the value (without its quotes) now is in the output.
     fn push_quoted(&mut self, range: Text) -> Text {
         let q = quote_for(slice(self.text, range));
         self.out.push(q);
