@@ -227,14 +227,16 @@ impl Program {
         }
     }
 
-    /// Compiles the parser's tree over `text` into this empty program, in two walks and in
-    /// place (a selector's program is filled inside the selector's own allocation). The
-    /// first walk prints the canonical text into the program's text buffer and records one
-    /// node per label test in text order, its strings as ranges of that text. The second walk
-    /// visits the tree backwards, so each test meets its two continuations (later tests or
-    /// the terminals) before itself, and sets its targets. `source` is kept after the
-    /// canonical text ([`Program::source`]).
+    /// Compiles the parser's tree over `text` into this program (replacing what it held), in
+    /// two walks and in place (a selector's program is filled inside the selector's own
+    /// allocation). The first walk prints the canonical text into the program's text buffer
+    /// and records one node per label test in text order, its strings as ranges of that
+    /// text. The second walk visits the tree backwards, so each test meets its two
+    /// continuations (later tests or the terminals) before itself, and sets its targets.
+    /// `source` is kept after the canonical text ([`Program::source`]).
     pub(crate) fn fill(&mut self, tree: &Tree, text: &str, source: &str) {
+        self.nodes.clear();
+        self.members.clear();
         self.text = TextBuf::with_capacity(text.len() + 16 + source.len());
         Printer::new(tree, text, &mut self.text)
             .recording(&mut self.nodes, &mut self.members)

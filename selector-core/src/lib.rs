@@ -101,7 +101,8 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        // The program is filled inside the selector's allocation, not moved there.
+        // The program is filled inside the selector's allocation, not moved there (a new
+        // `Arc` has no other owner, so `get_mut` always gives it).
         let mut inner = Arc::new(Inner {
             expr: OnceLock::new(),
             program: Program::empty(),
