@@ -49,7 +49,7 @@ use crate::compile::{Text, TRUE};
 use crate::interned::{
     FastHash, Graph, InternedSelector, Interner, LabelSet, LeafTest, Symbol, TextTest,
 };
-use crate::parser;
+use crate::restrict;
 use crate::tree::{self, Kind, Tree};
 use crate::Selector;
 use std::collections::hash_map::Entry;
@@ -773,9 +773,8 @@ impl<S, E> SelectorIndex<S, E> {
     /// that, probes that every non-matching label set satisfies give `Except`; failing both,
     /// the selector is scanned. A selector whose restrictions are impossible is never filed.
     ///
-    /// The tree is the parser's flat one, over the source parsed again in reused buffers: no
-    /// [`Expr`](crate::Expr) is built. A selector that has its `Expr` already (always one
-    /// made by [`Selector::from_expr`], whose source need not parse back to it) uses that.
+    /// The tree is the parser's flat one ([`Selector::with_tree`]): no [`Expr`](crate::Expr)
+    /// is built.
     fn choose_key(
         &self,
         selector: &Selector,
@@ -783,19 +782,12 @@ impl<S, E> SelectorIndex<S, E> {
         symbol: impl Fn(&str) -> Symbol,
     ) -> Key {
         let may_conflict = restrictions_may_conflict(compiled);
-        let key = |tree: &Tree, text: &str| {
-            if may_conflict && can_never_match(tree, text) {
+        selector.with_tree(|tree, text| {
+            if may_conflict && restrict::can_never_match(tree, text) {
                 return Key::Never;
             }
             self.key_of(tree, |t| symbol(tree::slice(text, t)))
-        };
-        if let Some(expr) = selector.built_ast() {
-            let (tree, text) = Tree::from_expr(expr);
-            return key(&tree, &text);
-        }
-        // The source parsed once, so it parses again; should it not, `Scan` is always right.
-        let source = selector.source();
-        parser::with_tree(source, |tree| key(tree, source)).unwrap_or(Key::Scan)
+        })
     }
 
     /// The key of a selector whose label restrictions are possible (or not looked at), from
@@ -1522,13 +1514,6 @@ fn restrictions_may_conflict(graph: &impl Graph) -> bool {
     false
 }
 
-/// [`Selector::can_never_match`] from the parser's tree over `text`, with no string copied.
-fn can_never_match(tree: &Tree, text: &str) -> bool {
-    crate::restrict::of_tree(tree, text)
-        .values()
-        .any(crate::restrict::Borrowed::is_impossible)
-}
-
 /// Interns the strings of `contains`, `starts with` and `ends with` (which compiled selectors
 /// keep as text), so that text probes can name them.
 fn intern_text_operands(interner: &mut Interner, compiled: &impl Graph) {
@@ -2106,8 +2091,12 @@ mod tests {
         #[test]
         fn restrictions_from_the_tree_agree_with_the_syntax_tree(text in selector_text()) {
             let s = parse(&text);
-            let from_tree = crate::parser::with_tree(&text, |t| can_never_match(t, &text));
-            prop_assert_eq!(from_tree.ok(), Some(s.can_never_match()));
+            let from_tree = crate::parser::with_tree(&text, |t| restrict::can_never_match(t, &text));
+            let from_expr = restrict::restrictions(s.ast())
+                .values()
+                .any(crate::LabelRestriction::is_impossible);
+            prop_assert_eq!(from_tree.ok(), Some(from_expr));
+            prop_assert_eq!(s.can_never_match(), from_expr);
         }
     }
 

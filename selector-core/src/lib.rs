@@ -221,6 +221,21 @@ impl Selector {
         self.inner.expr.get().map(|expr| &**expr)
     }
 
+    /// Runs `f` on the selector's flat tree and the text its ranges refer to, without
+    /// building an [`Expr`]: the source parsed again in reused buffers, or the tree of the
+    /// `Expr` when that is built already (always for [`Selector::from_expr`], whose source
+    /// need not parse back to it).
+    pub(crate) fn with_tree<R>(&self, f: impl Fn(&tree::Tree, &str) -> R) -> R {
+        if self.built_ast().is_none() {
+            // The source parsed once, so it parses again; the fallback below is never taken.
+            if let Ok(out) = parser::with_tree(self.source(), |t| f(t, self.source())) {
+                return out;
+            }
+        }
+        let (tree, text) = tree::Tree::from_expr(self.ast());
+        f(&tree, &text)
+    }
+
     /// The compiled program.
     ///
     /// ```
@@ -241,7 +256,7 @@ impl Selector {
     /// assert!(r["b"].must_be_absent);
     /// ```
     pub fn label_restrictions(&self) -> BTreeMap<String, LabelRestriction> {
-        restrict::restrictions(self.ast())
+        self.with_tree(|tree, text| restrict::owned(restrict::of_tree(tree, text)))
     }
 
     /// Whether the label restrictions show that no label set can match.
@@ -252,9 +267,7 @@ impl Selector {
     /// assert!(!Selector::parse("a == 'x' || a == 'y'").unwrap().can_never_match());
     /// ```
     pub fn can_never_match(&self) -> bool {
-        self.label_restrictions()
-            .values()
-            .any(LabelRestriction::is_impossible)
+        self.with_tree(restrict::can_never_match)
     }
 
     /// The verdict of every sub-expression on `labels`: why the selector does or does not match.

@@ -52,7 +52,18 @@ impl LabelRestriction {
 /// ```
 pub fn restrictions(expr: &Expr) -> BTreeMap<String, LabelRestriction> {
     let (tree, text) = Tree::from_expr(expr);
-    of_tree(&tree, &text)
+    owned(of_tree(&tree, &text))
+}
+
+/// Whether the restrictions of a parser's tree over `text` are impossible for some label,
+/// found with no string copied.
+pub(crate) fn can_never_match(tree: &Tree, text: &str) -> bool {
+    of_tree(tree, text).values().any(Borrowed::is_impossible)
+}
+
+/// The restrictions with their strings copied out.
+pub(crate) fn owned(borrowed: BTreeMap<&str, Borrowed>) -> BTreeMap<String, LabelRestriction> {
+    borrowed
         .into_iter()
         .map(|(label, r)| {
             let owned = LabelRestriction {

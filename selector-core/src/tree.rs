@@ -584,10 +584,9 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
         Some(at)
     }
 
-    /// The value at `range` in the quotes Calico prints it in ([`quote_for`]); returns where
-    /// the value (without its quotes) now is in the output.
-    fn push_quoted(&mut self, range: Text) -> Text {
-        let q = quote_for(slice(self.text, range));
+    /// The value at `range` in quote `q` (the one Calico prints it in: [`quote_for`]);
+    /// returns where the value (without its quotes) now is in the output.
+    fn push_quoted(&mut self, range: Text, q: char) -> Text {
         self.out.push(q);
         let value = self.push(range);
         self.out.push(q);
@@ -657,7 +656,7 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
                         self.out.push(' ');
                         self.out.push_str(cmp.as_str());
                         self.out.push(' ');
-                        (label, self.push_quoted(value))
+                        (label, self.push_quoted(value, quote))
                     }
                 };
                 let test = match cmp {
@@ -680,7 +679,7 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
                     if i > 0 {
                         self.out.push_str(", ");
                     }
-                    let member = self.push_quoted(m);
+                    let member = self.push_quoted(m, quote_for(slice(self.text, m)));
                     if let Some(r) = &mut self.recorder {
                         r.members.push(member);
                     }
