@@ -16,6 +16,7 @@ pub mod k8s;
 pub mod lint;
 pub mod model;
 pub mod paths;
+pub mod registry;
 pub mod resource;
 mod rules;
 pub mod select;
