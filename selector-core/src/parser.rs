@@ -606,6 +606,17 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
     }
 
+    /// The `(…)` at the cursor as it would be written, up to its `)` on this line (added if
+    /// missing), for a help that shows the whole corrected call.
+    fn call_arguments(&self) -> String {
+        let rest = self.rest();
+        let line = rest.find(['\n', '\r']).map_or(rest, |i| rest.get(..i).unwrap_or(""));
+        match line.find(')') {
+            Some(i) => line.get(..=i).unwrap_or("()").to_string(),
+            None => format!("{})", line.trim_end_matches([' ', '\t'])),
+        }
+    }
+
     /// The error for a label that is not followed by an operator.
     #[cold]
     #[inline(never)]
@@ -626,7 +637,8 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 Span::new(lspan.end, self.pos),
                 format!("space between `{label}` and `(`"),
                 Some(format!(
-                    "write `{label}(` with no space: Calico reads `{label} (` as a label named `{label}`"
+                    "write `{label}{}` with no space: Calico reads `{label} (` as a label named `{label}`",
+                    self.call_arguments()
                 )),
             ),
             Some('"') | Some('\'') => self.error(
