@@ -238,16 +238,30 @@ impl Program {
         self.nodes.clear();
         self.members.clear();
         self.text = TextBuf::with_capacity(text.len() + 16 + source.len());
-        Printer::new(tree, text, &mut self.text)
+        let printed = Printer::new(tree, text, &mut self.text)
             .recording(&mut self.nodes, &mut self.members)
             .print();
+        let (Some(()), Some(root)) = (printed, tree.root()) else {
+            // A tree that breaks its invariants (none does): fail closed.
+            self.matches_nothing(source);
+            return;
+        };
         self.canonical_end = self.text.len();
         self.text.push_str(source);
-        self.entry = TRUE;
-        if let Some(root) = tree.root() {
-            let mut unlinked = self.nodes.len();
-            self.entry = self.link(tree, root, TRUE, FALSE, &mut unlinked);
-        }
+        let mut unlinked = self.nodes.len();
+        self.entry = self.link(tree, root, TRUE, FALSE, &mut unlinked);
+    }
+
+    /// Makes this the program of `!all()`, which matches nothing, keeping `source`.
+    #[cold]
+    fn matches_nothing(&mut self, source: &str) {
+        self.nodes.clear();
+        self.members.clear();
+        self.text = TextBuf::with_capacity(6 + source.len());
+        self.text.push_str("!all()");
+        self.canonical_end = self.text.len();
+        self.text.push_str(source);
+        self.entry = FALSE;
     }
 
     /// The canonical text of the selector the program was compiled from.
@@ -262,9 +276,13 @@ impl Program {
 
     /// Sets the targets of the tests of tree node `n`, which continues at `t` when it holds
     /// and at `f` when it does not, and returns where it starts. `unlinked` counts the tests
-    /// not yet linked: the tree is visited last test first.
+    /// not yet linked: the tree is visited last test first. A node the tree does not have
+    /// (an impossible state) goes to [`FALSE`] itself, whatever negations are above it.
     fn link(&mut self, tree: &Tree, n: u32, t: u32, f: u32, unlinked: &mut usize) -> u32 {
-        let (t, f) = match tree.node(n).kind {
+        let Some(node) = tree.node(n) else {
+            return FALSE;
+        };
+        let (t, f) = match node.kind {
             Kind::All | Kind::Global => return t,
             Kind::Not { child } => return self.link(tree, child, f, t, unlinked),
             Kind::And { kids } => {

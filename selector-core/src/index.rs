@@ -793,8 +793,10 @@ impl<S, E> SelectorIndex<S, E> {
     /// The key of a selector whose label restrictions are possible (or not looked at), from
     /// its tree; `symbol` gives the symbol of a label name or value of the tree's text.
     fn key_of(&self, tree: &Tree, symbol: impl Fn(Text) -> Symbol) -> Key {
-        // No root (which the parser never leaves) reads as `all()`, as `node` gives it.
-        let root = tree.root().unwrap_or(u32::MAX);
+        // A tree without its root (impossible) fails closed: the selector matches nothing.
+        let Some(root) = tree.root() else {
+            return Key::Never;
+        };
         let mut probes = Vec::new();
         let probes_of = |mut probes: Vec<Probe>| {
             probes.sort_unstable();
@@ -878,7 +880,9 @@ impl<S, E> SelectorIndex<S, E> {
                 exact,
             })
         };
-        match (tree.node(n).kind, verdict) {
+        // A node the tree does not have (impossible) has no cover: the selector is then
+        // evaluated, and its program fails closed the same way.
+        match (tree.node(n)?.kind, verdict) {
             (Kind::Not { child }, _) => self.cover(tree, child, !verdict, symbol, out),
             (Kind::All | Kind::Global, true) => None,
             (Kind::All | Kind::Global, false) => Some(Cover {

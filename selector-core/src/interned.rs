@@ -827,12 +827,15 @@ impl InternedSelector {
                 ITest::Has => found,
                 ITest::Eq(operand) => value == operand,
                 ITest::In { start, end } => {
+                    // The compiler made every range in this selector's own buffers.
                     let set = self.symbols.get(start as usize..end as usize);
+                    debug_assert!(set.is_some(), "set {start}..{end}");
                     contains(set.unwrap_or_default(), value)
                 }
                 ITest::Text { cmp, start, end } => {
                     found && {
                         let operand = self.text.as_bytes().get(start as usize..end as usize);
+                        debug_assert!(operand.is_some(), "operand {start}..{end}");
                         let value = interner.resolve_bytes(value);
                         crate::vm::compare_bytes(cmp, value, operand.unwrap_or_default())
                     }

@@ -134,10 +134,7 @@ impl Selector {
     /// ```
     pub fn from_expr(expr: Expr) -> Selector {
         let (tree, text) = tree::Tree::from_expr(&expr);
-        let mut source = String::new();
-        tree::Printer::new(&tree, &text, &mut source)
-            .reparseable()
-            .print();
+        let source = print::reparseable(&expr);
         let program = Program::from_tree(&tree, &text, &source);
         Selector::from_inner(Inner {
             expr: OnceLock::from(Box::new(expr)),
@@ -207,11 +204,12 @@ impl Selector {
     /// ```
     pub fn ast(&self) -> &Expr {
         self.inner.expr.get_or_init(|| {
-            // The source parsed once, so it parses again to the same tree; the `all()`
-            // fallback is never taken.
-            Box::new(parser::parse_expr(self.source()).unwrap_or(Expr::All {
-                span: ast::Span::new(0, 0),
-            }))
+            // The source parsed once, so it parses again to the same tree. Were it not to,
+            // the tree would be `!all()`, matching nothing, as the program then does not
+            // either: fail closed.
+            let expr = parser::parse_expr(self.source());
+            debug_assert!(expr.is_ok(), "{:?} parsed once", self.source());
+            Box::new(expr.unwrap_or_else(|_| tree::matches_nothing(ast::Span::new(0, 0))))
         })
     }
 
@@ -227,8 +225,11 @@ impl Selector {
     /// need not parse back to it).
     pub(crate) fn with_tree<R>(&self, f: impl Fn(&tree::Tree, &str) -> R) -> R {
         if self.built_ast().is_none() {
-            // The source parsed once, so it parses again; the fallback below is never taken.
-            if let Ok(out) = parser::with_tree(self.source(), |t| f(t, self.source())) {
+            // The source parsed once, so it parses again; were it not to, `ast` gives
+            // `!all()` below.
+            let out = parser::with_tree(self.source(), |t| f(t, self.source()));
+            debug_assert!(out.is_ok(), "{:?} parsed once", self.source());
+            if let Ok(out) = out {
                 return out;
             }
         }

@@ -610,7 +610,9 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     /// missing), for a help that shows the whole corrected call.
     fn call_arguments(&self) -> String {
         let rest = self.rest();
-        let line = rest.find(['\n', '\r']).map_or(rest, |i| rest.get(..i).unwrap_or(""));
+        let line = rest
+            .find(['\n', '\r'])
+            .map_or(rest, |i| rest.get(..i).unwrap_or(""));
         match line.find(')') {
             Some(i) => line.get(..=i).unwrap_or("()").to_string(),
             None => format!("{})", line.trim_end_matches([' ', '\t'])),

@@ -33,7 +33,13 @@ pub fn canonical(expr: &Expr) -> String {
 pub fn reparseable(expr: &Expr) -> String {
     let (tree, text) = Tree::from_expr(expr);
     let mut out = String::new();
-    Printer::new(&tree, &text, &mut out).reparseable().print();
+    if Printer::new(&tree, &text, &mut out)
+        .reparseable()
+        .print()
+        .is_none()
+    {
+        out = MATCHES_NOTHING.into();
+    }
     out
 }
 
@@ -47,5 +53,12 @@ pub fn reparseable(expr: &Expr) -> String {
 /// ```
 pub fn write_expr(out: &mut String, expr: &Expr) {
     let (tree, text) = Tree::from_expr(expr);
-    Printer::new(&tree, &text, out).print();
+    let start = out.len();
+    if Printer::new(&tree, &text, out).print().is_none() {
+        out.truncate(start);
+        out.push_str(MATCHES_NOTHING);
+    }
 }
+
+/// What a tree that breaks its invariants prints as (a tree from an [`Expr`] never does).
+const MATCHES_NOTHING: &str = "!all()";

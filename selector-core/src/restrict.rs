@@ -98,6 +98,8 @@ impl Borrowed<'_> {
 
 /// The restrictions of a parser's tree over `text`, per label name.
 pub(crate) fn of_tree<'t>(tree: &Tree, text: &'t str) -> BTreeMap<&'t str, Borrowed<'t>> {
+    // A tree without its root (impossible) restricts nothing: restrictions only ever
+    // narrow what is evaluated, so fewer of them are always sound.
     match tree.root() {
         Some(root) => node(tree, text, root),
         None => BTreeMap::new(),
@@ -114,7 +116,10 @@ fn node<'t>(tree: &Tree, text: &'t str, n: u32) -> BTreeMap<&'t str, Borrowed<'t
         absent: false,
         one_of,
     };
-    match tree.node(n).kind {
+    let Some(this) = tree.node(n) else {
+        return BTreeMap::new();
+    };
+    match this.kind {
         Kind::Has { label }
         | Kind::Compare {
             cmp: CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith,
@@ -137,8 +142,8 @@ fn node<'t>(tree: &Tree, text: &'t str, n: u32) -> BTreeMap<&'t str, Borrowed<'t
                 present(Some(values.map(|&v| tree::slice(text, v)).collect())),
             )
         }
-        Kind::Not { child } => match tree.node(child).kind {
-            Kind::Has { label } => single(
+        Kind::Not { child } => match tree.node(child).map(|c| c.kind) {
+            Some(Kind::Has { label }) => single(
                 label,
                 Borrowed {
                     absent: true,

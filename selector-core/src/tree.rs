@@ -69,7 +69,8 @@ pub(crate) struct Tree {
     kids: Vec<u32>,
     /// The values of every set.
     members: Vec<Text>,
-    /// The root node (`None` for an empty tree).
+    /// The root node: always set in a finished tree (the parser's, or one from an
+    /// [`Expr`]); `None` only in buffers between parses.
     root: Option<u32>,
     /// How many nodes are label tests (`has`, comparisons, sets).
     tests: usize,
@@ -87,22 +88,26 @@ fn text_range(start: usize, end: usize) -> Text {
 
 /// The text of `range` in `text` (empty if out of range, which a well-built tree never is).
 pub(crate) fn slice(text: &str, range: Text) -> &str {
-    text.get(range.start as usize..range.end as usize)
-        .unwrap_or("")
+    let s = text.get(range.start as usize..range.end as usize);
+    debug_assert!(s.is_some(), "range {range:?} of a text of {}", text.len());
+    s.unwrap_or("")
 }
 
 impl Tree {
-    /// The root node, if the tree has one.
+    /// The root node. A finished tree always has one (see [`Tree::root`]'s field); walkers
+    /// treat `None` as an impossible state and fail closed: the selector matches nothing.
     pub(crate) fn root(&self) -> Option<u32> {
+        debug_assert!(self.root.is_some(), "a finished tree has a root");
         self.root
     }
 
-    /// Node `n` (an `all()` node for an index the tree does not have).
-    pub(crate) fn node(&self, n: u32) -> Node {
-        self.nodes.get(n as usize).copied().unwrap_or(Node {
-            kind: Kind::All,
-            span: Text { start: 0, end: 0 },
-        })
+    /// Node `n`. Every index a finished tree hands out (its root, a `!`'s child, a chain's
+    /// operands) is one of its nodes, since a node is pushed before anything that refers to
+    /// it; walkers treat `None` as an impossible state and fail closed.
+    pub(crate) fn node(&self, n: u32) -> Option<Node> {
+        let node = self.nodes.get(n as usize).copied();
+        debug_assert!(node.is_some(), "node {n} of a tree of {}", self.nodes.len());
+        node
     }
 
     /// The operands of a chain.
@@ -180,21 +185,19 @@ impl Tree {
         index_slice(start, kept)
     }
 
-    /// The [`Expr`] of this tree over `text` (the `all()` expression for an empty tree).
+    /// The [`Expr`] of this tree over `text`; `!all()` (matches nothing) for a tree that
+    /// breaks its invariants, which none does.
     pub(crate) fn to_expr(&self, text: &str) -> Expr {
-        match self.root {
-            Some(root) => self.expr(text, root),
-            None => Expr::All {
-                span: Span::new(0, text.len()),
-            },
-        }
+        self.root()
+            .and_then(|root| self.expr(text, root))
+            .unwrap_or_else(|| matches_nothing(Span::new(0, text.len())))
     }
 
-    fn expr(&self, text: &str, n: u32) -> Expr {
-        let node = self.node(n);
+    fn expr(&self, text: &str, n: u32) -> Option<Expr> {
+        let node = self.node(n)?;
         let span = Span::new(node.span.start as usize, node.span.end as usize);
         let owned = |t: Text| slice(text, t).to_owned();
-        match node.kind {
+        Some(match node.kind {
             Kind::All => Expr::All { span },
             Kind::Global => Expr::Global { span },
             Kind::Has { label } => Expr::Has {
@@ -218,22 +221,22 @@ impl Tree {
                 span,
             },
             Kind::Not { child } => Expr::Not {
-                expr: Box::new(self.expr(text, child)),
+                expr: Box::new(self.expr(text, child)?),
                 span,
             },
             Kind::And { kids } => Expr::And {
-                exprs: self.exprs(text, kids),
+                exprs: self.exprs(text, kids)?,
                 span,
             },
             Kind::Or { kids } => Expr::Or {
-                exprs: self.exprs(text, kids),
+                exprs: self.exprs(text, kids)?,
                 span,
             },
-        }
+        })
     }
 
     /// The operands of a chain as [`Expr`]s.
-    fn exprs(&self, text: &str, kids: Slice) -> Vec<Expr> {
+    fn exprs(&self, text: &str, kids: Slice) -> Option<Vec<Expr>> {
         self.kids(kids)
             .iter()
             .map(|&k| self.expr(text, k))
@@ -250,6 +253,14 @@ impl Tree {
         let root = builder.add(expr);
         builder.tree.root = Some(root);
         (builder.tree, builder.text)
+    }
+}
+
+/// `!all()`: the expression that matches nothing, what an impossible state turns into.
+pub(crate) fn matches_nothing(span: Span) -> Expr {
+    Expr::Not {
+        expr: Box::new(Expr::All { span }),
+        span,
     }
 }
 
@@ -548,12 +559,12 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
         self
     }
 
-    /// Prints the whole tree (`all()` for an empty one).
-    pub(crate) fn print(mut self) {
-        match self.tree.root {
-            Some(root) => self.node(root),
-            None => self.out.push_str("all()"),
-        }
+    /// Prints the whole tree; `None` if the tree breaks its invariants (which none does),
+    /// after which the output is incomplete and must be thrown away.
+    #[must_use]
+    pub(crate) fn print(mut self) -> Option<()> {
+        let root = self.tree.root()?;
+        self.node(root)
     }
 
     fn push(&mut self, range: Text) -> Text {
@@ -604,9 +615,9 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
         }
     }
 
-    fn node(&mut self, n: u32) {
+    fn node(&mut self, n: u32) -> Option<()> {
         use crate::compile::Test;
-        match self.tree.node(n).kind {
+        match self.tree.node(n)?.kind {
             Kind::All => self.out.push_str("all()"),
             Kind::Global => self.out.push_str("global()"),
             Kind::Has { label } => {
@@ -696,30 +707,32 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
             }
             Kind::Not { child } => {
                 self.out.push('!');
-                let double = matches!(self.tree.node(child).kind, Kind::Not { .. });
+                let double = matches!(self.tree.node(child)?.kind, Kind::Not { .. });
                 if self.reparseable && double {
                     self.out.push('(');
-                    self.node(child);
+                    self.node(child)?;
                     self.out.push(')');
                 } else {
-                    self.node(child);
+                    self.node(child)?;
                 }
             }
-            Kind::And { kids } => self.chain(kids, " && "),
-            Kind::Or { kids } => self.chain(kids, " || "),
+            Kind::And { kids } => self.chain(kids, " && ")?,
+            Kind::Or { kids } => self.chain(kids, " || ")?,
         }
+        Some(())
     }
 
-    fn chain(&mut self, kids: Slice, sep: &str) {
+    fn chain(&mut self, kids: Slice, sep: &str) -> Option<()> {
         let tree = self.tree;
         self.out.push('(');
         for (i, &k) in tree.kids(kids).iter().enumerate() {
             if i > 0 {
                 self.out.push_str(sep);
             }
-            self.node(k);
+            self.node(k)?;
         }
         self.out.push(')');
+        Some(())
     }
 }
 
@@ -736,7 +749,7 @@ mod tests {
     fn sets_are_sorted_and_distinct() {
         let src = "a in {'y', 'x', 'y', 'a', 'x'}";
         let t = tree(src);
-        let root = t.node(t.root().unwrap());
+        let root = t.node(t.root().unwrap()).unwrap();
         let Kind::In { members, .. } = root.kind else {
             panic!("{root:?}")
         };
@@ -819,6 +832,35 @@ mod tests {
         }
         // The large tree was not kept.
         Buffers::with(|b| assert!(b.tree.nodes.capacity() <= KEEP_AT_MOST));
+    }
+
+    /// A tree whose root is not one of its nodes: the debug assertion catches it, so tests
+    /// and fuzzers would see the path taken.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "node 7 of a tree of 0")]
+    fn a_missing_node_is_caught_in_debug_builds() {
+        let t = Tree {
+            root: Some(7),
+            ..Tree::default()
+        };
+        let _ = t.to_expr("");
+    }
+
+    /// In release builds the same tree fails closed everywhere: it matches nothing.
+    #[test]
+    #[cfg(not(debug_assertions))]
+    fn a_missing_node_fails_closed_in_release_builds() {
+        let t = Tree {
+            root: Some(7),
+            ..Tree::default()
+        };
+        assert_eq!(crate::print::canonical(&t.to_expr("")), "!all()");
+        let p = crate::compile::Program::from_tree(&t, "", "");
+        assert!(!p.run(&[("a", "x")]));
+        assert_eq!(p.canonical(), "!all()");
+        let no_root = Tree::default();
+        assert!(!crate::compile::Program::from_tree(&no_root, "", "").run(&[("a", "")]));
     }
 
     #[test]

@@ -20,8 +20,14 @@ impl Program {
         let nodes: &[crate::compile::Node] = &self.nodes;
         let members: &[crate::compile::Text] = &self.members;
         let text = self.text.as_str();
-        let str =
-            |t: crate::compile::Text| text.get(t.start as usize..t.end as usize).unwrap_or("");
+        // Every range is one the compiler made in this text; an empty string would be the
+        // label no label set has, so even then the targets only ever lead where the
+        // program's own tests send them.
+        let str = |t: crate::compile::Text| {
+            let s = text.get(t.start as usize..t.end as usize);
+            debug_assert!(s.is_some(), "range {t:?} of a text of {}", text.len());
+            s.unwrap_or("")
+        };
         while let Some(node) = nodes.get(at as usize) {
             let holds = labels.with_label(str(node.label), |value| {
                 let Some(value) = value else {
