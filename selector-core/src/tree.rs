@@ -813,7 +813,7 @@ mod tests {
         let src = "a == 'x' && (has(b) || has(c) || d in {'z'}) && !has(e)";
         let t = tree(src);
         let mut out = String::new();
-        Printer::new(&t, src, &mut out).print();
+        Printer::new(&t, src, &mut out).print().unwrap();
         assert_eq!(
             out,
             r#"(a == "x" && (has(b) || has(c) || d in {"z"}) && !has(e))"#
