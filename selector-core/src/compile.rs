@@ -16,8 +16,12 @@
 //! so most selectors (four in five of the benchmark workload) are a single allocation; larger
 //! ones add one to three. The program is immutable and `Send + Sync`.
 
-use crate::ast::{CompareOp, Expr};
-use crate::tree::{Kind, Output, Printer, Tree};
+use crate::print::{Output, Printer, Sink};
+use crate::syntax::ast::{CompareOp, Expr};
+use crate::syntax::tree::{Kind, Tree};
+
+pub(crate) use crate::print::Test;
+pub(crate) use crate::syntax::tree::Text;
 use arrayvec::ArrayString;
 use smallvec::SmallVec;
 use std::collections::HashSet;
@@ -27,24 +31,36 @@ pub(crate) const TRUE: u32 = u32::MAX;
 /// The target meaning "the selector does not match".
 pub(crate) const FALSE: u32 = u32::MAX - 1;
 
-/// A byte range in [`Program::text`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Text {
-    pub(crate) start: u32,
-    pub(crate) end: u32,
+/// The printer's sink that makes one node per label test, targets not yet set (the second
+/// walk sets them), and keeps the set members.
+struct Recorder<'p> {
+    nodes: &'p mut Nodes,
+    members: &'p mut Members,
 }
 
-/// What a node tests about its label's value (the test fails when the label is absent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Test {
-    /// Present.
-    Has,
-    /// Present and equal to the string.
-    Eq(Text),
-    /// Present and `contains` / `starts with` / `ends with` the string.
-    Text(CompareOp, Text),
-    /// Present and one of `members[start..end]` (sorted by byte order, distinct).
-    In { start: u32, end: u32 },
+impl Sink for Recorder<'_> {
+    #[inline]
+    fn reserve(&mut self, tests: usize, members: usize) {
+        self.nodes.reserve(tests);
+        self.members.reserve(members);
+    }
+    #[inline]
+    fn members(&self) -> usize {
+        self.members.len()
+    }
+    #[inline]
+    fn member(&mut self, value: Text) {
+        self.members.push(value);
+    }
+    #[inline]
+    fn test(&mut self, label: Text, test: Test) {
+        self.nodes.push(Node {
+            label,
+            test,
+            on_true: TRUE,
+            on_false: FALSE,
+        });
+    }
 }
 
 /// One node of the decision graph.
@@ -238,8 +254,12 @@ impl Program {
         self.nodes.clear();
         self.members.clear();
         self.text = TextBuf::with_capacity(text.len() + 16 + source.len());
+        let recorder = Recorder {
+            nodes: &mut self.nodes,
+            members: &mut self.members,
+        };
         let printed = Printer::new(tree, text, &mut self.text)
-            .recording(&mut self.nodes, &mut self.members)
+            .recording(recorder)
             .print();
         let (Some(()), Some(root)) = (printed, tree.root()) else {
             // A tree that breaks its invariants (none does): fail closed.

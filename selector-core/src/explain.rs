@@ -1,8 +1,8 @@
 //! Why a selector does or does not match: the verdict of every sub-expression.
 
-use crate::ast::Expr;
 use crate::labels::LabelLookup;
 use crate::print::canonical;
+use crate::syntax::ast::Expr;
 use serde::Serialize;
 use std::fmt;
 use std::ops::Range;

@@ -11,7 +11,7 @@ use sha2::digest::generic_array::GenericArray;
 /// `"s:" + base64url_nopad(SHA-224("s:" + canonical))`.
 ///
 /// ```
-/// assert_eq!(selector_core::id::unique_id("running-calico == \"true\""),
+/// assert_eq!(selector_core::unique_id("running-calico == \"true\""),
 ///            "s:DUmB89iGSY1Zc4i1sUI_0d-I80TWRxureQMmKg");
 /// ```
 pub fn unique_id(canonical: &str) -> String {

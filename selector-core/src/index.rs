@@ -44,14 +44,15 @@
 //! Results are exact: the same pairs as evaluating every selector on every endpoint (a
 //! property test holds the index to that naive loop after random insert and remove sequences).
 
-use crate::ast::CompareOp;
-use crate::compile::{Text, TRUE};
+use crate::compile::TRUE;
 use crate::interned::{
     FastHash, Graph, InternedSelector, Interner, LabelSet, LeafTest, Symbol, TextTest,
 };
 use crate::restrict;
-use crate::tree::{self, Kind, Tree};
-use crate::Selector;
+use crate::selector::Selector;
+use crate::syntax::ast::CompareOp;
+use crate::syntax::tree::Text;
+use crate::syntax::tree::{self, Kind, Tree};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -2095,7 +2096,7 @@ mod tests {
         #[test]
         fn restrictions_from_the_tree_agree_with_the_syntax_tree(text in selector_text()) {
             let s = parse(&text);
-            let from_tree = crate::parser::with_tree(&text, |t| restrict::can_never_match(t, &text));
+            let from_tree = crate::syntax::parser::with_tree(&text, |t| restrict::can_never_match(t, &text));
             let from_expr = restrict::restrictions(s.ast())
                 .values()
                 .any(crate::LabelRestriction::is_impossible);

@@ -25,10 +25,10 @@
 //! Symbols, label sets and compiled selectors belong to the interner that made them: using
 //! them with another interner gives meaningless (but never panicking) results.
 
-use crate::ast::CompareOp;
 use crate::compile::{Program, Test, FALSE, TRUE};
 use crate::labels::Labels;
-use crate::Selector;
+use crate::selector::Selector;
+use crate::syntax::ast::CompareOp;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 

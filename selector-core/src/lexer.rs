@@ -12,7 +12,7 @@ use std::ops::Range;
 /// Longest label Calico accepts, in bytes.
 ///
 /// ```
-/// use selector_core::{lexer::MAX_LABEL_LEN, validate};
+/// use selector_core::{validate, MAX_LABEL_LEN};
 /// assert!(validate(&format!("has({})", "a".repeat(MAX_LABEL_LEN))).is_ok());
 /// assert!(validate(&format!("has({})", "a".repeat(MAX_LABEL_LEN + 1))).is_err());
 /// ```
@@ -21,8 +21,8 @@ pub const MAX_LABEL_LEN: usize = 512;
 /// Whether `c` may appear in a label name: `[a-zA-Z0-9_./-]`.
 ///
 /// ```
-/// assert!(selector_core::lexer::is_label_char('/'));
-/// assert!(!selector_core::lexer::is_label_char(':'));
+/// assert!(selector_core::is_label_char('/'));
+/// assert!(!selector_core::is_label_char(':'));
 /// ```
 #[inline]
 pub fn is_label_char(c: char) -> bool {
@@ -32,8 +32,8 @@ pub fn is_label_char(c: char) -> bool {
 /// Whether `c` is selector whitespace (space or tab only).
 ///
 /// ```
-/// assert!(selector_core::lexer::is_space('\t'));
-/// assert!(!selector_core::lexer::is_space('\n'));
+/// assert!(selector_core::is_space('\t'));
+/// assert!(!selector_core::is_space('\n'));
 /// ```
 #[inline]
 pub fn is_space(c: char) -> bool {
@@ -104,33 +104,14 @@ fn split(input: &str, len: usize, kind: ErrorKind) -> IResult<&str, &str> {
     }
 }
 
-/// Skips spaces and tabs.
-///
-/// ```
-/// assert_eq!(selector_core::lexer::space(" \tx"), Ok(("x", " \t")));
-/// ```
-pub fn space(input: &str) -> IResult<&str, &str> {
-    let len = space_len(input.as_bytes());
-    let (head, tail) = input.split_at_checked(len).unwrap_or(("", input));
-    Ok((tail, head))
-}
-
 /// A label (or operator word): one or more label characters, read greedily.
-///
-/// ```
-/// assert_eq!(selector_core::lexer::word("ain {}"), Ok((" {}", "ain")));
-/// ```
-pub fn word(input: &str) -> IResult<&str, &str> {
+pub(crate) fn word(input: &str) -> IResult<&str, &str> {
     split(input, word_len(input.as_bytes()), ErrorKind::TakeWhile1)
 }
 
 /// A complete string literal in either quote style; returns the text between the quotes.
 /// There are no escapes: `\` is an ordinary byte.
-///
-/// ```
-/// assert_eq!(selector_core::lexer::string_literal(r#"'a\"b' x"#), Ok((" x", r#"a\"b"#)));
-/// ```
-pub fn string_literal(input: &str) -> IResult<&str, &str> {
+pub(crate) fn string_literal(input: &str) -> IResult<&str, &str> {
     let len = string_len(input.as_bytes()).unwrap_or(0);
     let (rest, literal) = split(input, len, ErrorKind::Char)?;
     let text = literal.get(1..len.saturating_sub(1)).unwrap_or("");
@@ -145,6 +126,7 @@ pub fn string_literal(input: &str) -> IResult<&str, &str> {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum TokenKind {
     /// A label name.
     Label,
@@ -186,29 +168,13 @@ pub struct Token {
     pub span: Range<usize>,
 }
 
-/// The tokens of a selector, as far as it parses, and the error that stopped it, if any.
-///
-/// ```
-/// use selector_core::{tokens, TokenKind};
-/// let t = tokens("has(a) && b == ");
-/// assert_eq!(t.tokens[0].kind, TokenKind::Function);
-/// assert!(t.error.is_some());
-/// ```
-#[derive(Debug, Clone, Serialize)]
-pub struct Tokens {
-    /// The tokens read before any error.
-    pub tokens: Vec<Token>,
-    /// Why parsing stopped early, if it did.
-    pub error: Option<crate::ParseError>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn recognisers() {
-        assert_eq!(space(" \t x").unwrap(), ("x", " \t "));
+        assert_eq!(space_len(b" \t x"), 3);
         assert_eq!(word("a.b/c-d_1 ==").unwrap(), (" ==", "a.b/c-d_1"));
         assert!(word("==").is_err());
         assert_eq!(string_literal("'a\"b' x").unwrap(), (" x", "a\"b"));

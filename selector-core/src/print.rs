@@ -1,11 +1,12 @@
 //! Canonical text (SPEC.md section 5; Calico's `String()`) of an [`Expr`].
 //!
-//! The printer itself works on the parser's compact tree (the crate-private
-//! `tree::Printer`), which prints a parsed selector's canonical text while compiling it;
-//! these functions copy an [`Expr`] into such a tree first.
+//! The printer works on the parser's flat tree: it prints a parsed selector's canonical text
+//! and, in the same walk, hands each label test to a [`Sink`] (the compiler's, which makes
+//! the program's nodes from them: see [`crate::compile`]). The public functions copy an
+//! [`Expr`] into such a tree first.
 
-use crate::ast::Expr;
-use crate::tree::{Printer, Tree};
+use crate::syntax::ast::{CompareOp, Expr};
+use crate::syntax::tree::{index_slice, slice, text_range, Kind, Slice, Text, Tree};
 
 /// The canonical text of `expr`.
 ///
@@ -62,3 +63,293 @@ pub fn write_expr(out: &mut String, expr: &Expr) {
 
 /// What a tree that breaks its invariants prints as (a tree from an [`Expr`] never does).
 const MATCHES_NOTHING: &str = "!all()";
+
+/// The quote Calico prints a value in: double, or single when the value contains a double
+/// quote (there are no escapes, so no value holds both).
+fn quote_for(value: &str) -> char {
+    // A byte loop: values are short, and this beats a call to memchr.
+    if value.bytes().any(|b| b == b'"') {
+        '\''
+    } else {
+        '"'
+    }
+}
+
+/// Where a [`Printer`] writes: a `String`, or a program's text buffer.
+pub(crate) trait Output {
+    /// Appends `s`.
+    fn push_str(&mut self, s: &str);
+    /// Appends `c`.
+    fn push(&mut self, c: char);
+    /// The length written so far, in bytes.
+    fn len(&self) -> usize;
+}
+
+impl Output for String {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    #[inline]
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+    #[inline]
+    fn len(&self) -> usize {
+        String::len(self)
+    }
+}
+
+/// What a printed label test checks, its strings as ranges of the printed text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Test {
+    /// Present.
+    Has,
+    /// Present and equal to the string.
+    Eq(Text),
+    /// Present and `contains` / `starts with` / `ends with` the string.
+    Text(CompareOp, Text),
+    /// Present and one of the set members `start..end` (counted as [`Sink::member`] got
+    /// them; sorted by byte order, distinct).
+    In { start: u32, end: u32 },
+}
+
+/// Where a recording [`Printer`] reports each label test, in text order, and each set
+/// member, as ranges of the printed text.
+pub(crate) trait Sink {
+    /// Room for `tests` tests and `members` members.
+    fn reserve(&mut self, tests: usize, members: usize);
+    /// How many members were reported so far.
+    fn members(&self) -> usize;
+    /// A set member.
+    fn member(&mut self, value: Text);
+    /// A label test.
+    fn test(&mut self, label: Text, test: Test);
+}
+
+/// Records nothing: printing only.
+impl Sink for () {
+    #[inline]
+    fn reserve(&mut self, _: usize, _: usize) {}
+    #[inline]
+    fn members(&self) -> usize {
+        0
+    }
+    #[inline]
+    fn member(&mut self, _: Text) {}
+    #[inline]
+    fn test(&mut self, _: Text, _: Test) {}
+}
+
+/// Canonical text (SPEC.md section 5; Calico's `String()`), reporting each label test of the
+/// tree to a [`Sink`] as it goes. It writes into buffers it borrows, so a program's are filled
+/// where they will stay.
+pub(crate) struct Printer<'a, 'o, O: Output, R: Sink = ()> {
+    tree: &'a Tree,
+    text: &'a str,
+    /// Prints a negated negation `!(!x)` rather than `!!x` (which would parse as `x`).
+    reparseable: bool,
+    /// Where the text goes.
+    out: &'o mut O,
+    /// Where label tests go.
+    sink: R,
+}
+
+impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
+    /// A printer of `tree` over `text`, appending to `out`.
+    pub(crate) fn new(tree: &'a Tree, text: &'a str, out: &'o mut O) -> Self {
+        Printer {
+            tree,
+            text,
+            reparseable: false,
+            out,
+            sink: (),
+        }
+    }
+
+    /// Also reports every label test and set member to `sink`.
+    pub(crate) fn recording<R: Sink>(self, mut sink: R) -> Printer<'a, 'o, O, R> {
+        sink.reserve(self.tree.tests(), self.tree.member_count());
+        Printer {
+            tree: self.tree,
+            text: self.text,
+            reparseable: self.reparseable,
+            out: self.out,
+            sink,
+        }
+    }
+}
+
+impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
+    /// Prints negated negations as `!(!x)` (see [`reparseable`]).
+    pub(crate) fn reparseable(mut self) -> Self {
+        self.reparseable = true;
+        self
+    }
+
+    /// Prints the whole tree; `None` if the tree breaks its invariants (which none does),
+    /// after which the output is incomplete and must be thrown away.
+    #[must_use]
+    pub(crate) fn print(mut self) -> Option<()> {
+        let root = self.tree.root()?;
+        self.node(root)
+    }
+
+    fn push(&mut self, range: Text) -> Text {
+        let start = self.out.len();
+        self.out.push_str(slice(self.text, range));
+        text_range(start, self.out.len())
+    }
+
+    /// Copies `text[start..end]` whole when `is_canonical` says it is already printed as
+    /// the canonical text would print it, and returns where it now starts in the output.
+    ///
+    /// Selectors are mostly written the way Calico prints them (`app == "web"`), and one copy
+    /// of a whole test costs much less than printing it in five or seven pieces. Only bytes
+    /// that equal the printed form are ever copied, so this holds for any text, including the
+    /// labels and values a tree built from an [`Expr`] keeps back to back.
+    fn verbatim(
+        &mut self,
+        start: Option<u32>,
+        end: u32,
+        is_canonical: impl Fn(&[u8]) -> bool,
+    ) -> Option<usize> {
+        let whole = self.text.get(start? as usize..end as usize)?;
+        if !is_canonical(whole.as_bytes()) {
+            return None;
+        }
+        let at = self.out.len();
+        self.out.push_str(whole);
+        Some(at)
+    }
+
+    /// The value at `range` in quote `q` (the one Calico prints it in: [`quote_for`]);
+    /// returns where the value (without its quotes) now is in the output.
+    fn push_quoted(&mut self, range: Text, q: char) -> Text {
+        self.out.push(q);
+        let value = self.push(range);
+        self.out.push(q);
+        value
+    }
+
+    #[inline]
+    fn record(&mut self, label: Text, test: Test) {
+        self.sink.test(label, test);
+    }
+
+    fn node(&mut self, n: u32) -> Option<()> {
+        match self.tree.node(n)?.kind {
+            Kind::All => self.out.push_str("all()"),
+            Kind::Global => self.out.push_str("global()"),
+            Kind::Has { label } => {
+                let label = match self.verbatim(
+                    label.start.checked_sub(4),
+                    label.end.saturating_add(1),
+                    |t| t.starts_with(b"has(") && t.ends_with(b")"),
+                ) {
+                    Some(at) => text_range(at + 4, at + 4 + (label.end - label.start) as usize),
+                    None => {
+                        self.out.push_str("has(");
+                        let label = self.push(label);
+                        self.out.push(')');
+                        label
+                    }
+                };
+                self.record(label, Test::Has);
+            }
+            Kind::Compare { cmp, label, value } => {
+                let op = cmp.as_str().as_bytes();
+                let quote = quote_for(slice(self.text, value));
+                // `label op "value"` if the text has it so: the label, one space, the
+                // operator, one space and the value in its canonical quotes.
+                let is_canonical = |t: &[u8]| {
+                    let after_label = (label.end - label.start) as usize;
+                    t.len() == after_label + op.len() + 4 + (value.end - value.start) as usize
+                        && t.get(after_label) == Some(&b' ')
+                        && t.get(after_label + 1..after_label + 1 + op.len()) == Some(op)
+                        && t.get(after_label + 1 + op.len()) == Some(&b' ')
+                        && t.get(after_label + 2 + op.len()) == Some(&(quote as u8))
+                        && t.last() == Some(&(quote as u8))
+                };
+                let (label, value) = match self.verbatim(
+                    Some(label.start),
+                    value.end.saturating_add(1),
+                    is_canonical,
+                ) {
+                    Some(at) => {
+                        let shift = |r: Text| {
+                            let start = at + (r.start - label.start) as usize;
+                            text_range(start, start + (r.end - r.start) as usize)
+                        };
+                        (shift(label), shift(value))
+                    }
+                    None => {
+                        let label = self.push(label);
+                        self.out.push(' ');
+                        self.out.push_str(cmp.as_str());
+                        self.out.push(' ');
+                        (label, self.push_quoted(value, quote))
+                    }
+                };
+                let test = match cmp {
+                    CompareOp::Eq | CompareOp::Ne => Test::Eq(value),
+                    _ => Test::Text(cmp, value),
+                };
+                self.record(label, test);
+            }
+            Kind::In {
+                label,
+                members,
+                negated,
+            } => {
+                let label = self.push(label);
+                self.out
+                    .push_str(if negated { " not in {" } else { " in {" });
+                let start = self.sink.members();
+                for (i, &m) in self.tree.members(members).iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    let member = self.push_quoted(m, quote_for(slice(self.text, m)));
+                    self.sink.member(member);
+                }
+                self.out.push('}');
+                let range = index_slice(start, self.sink.members());
+                self.record(
+                    label,
+                    Test::In {
+                        start: range.start,
+                        end: range.end,
+                    },
+                );
+            }
+            Kind::Not { child } => {
+                self.out.push('!');
+                let double = matches!(self.tree.node(child)?.kind, Kind::Not { .. });
+                if self.reparseable && double {
+                    self.out.push('(');
+                    self.node(child)?;
+                    self.out.push(')');
+                } else {
+                    self.node(child)?;
+                }
+            }
+            Kind::And { kids } => self.chain(kids, " && ")?,
+            Kind::Or { kids } => self.chain(kids, " || ")?,
+        }
+        Some(())
+    }
+
+    fn chain(&mut self, kids: Slice, sep: &str) -> Option<()> {
+        let tree = self.tree;
+        self.out.push('(');
+        for (i, &k) in tree.kids(kids).iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(sep);
+            }
+            self.node(k)?;
+        }
+        self.out.push(')');
+        Some(())
+    }
+}

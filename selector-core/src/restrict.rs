@@ -2,9 +2,9 @@
 //! any matching label set must satisfy. Used to index endpoints and to spot selectors that
 //! can never match.
 
-use crate::ast::{CompareOp, Expr};
-use crate::compile::Text;
-use crate::tree::{self, Kind, Tree};
+use crate::syntax::ast::{CompareOp, Expr};
+use crate::syntax::tree::Text;
+use crate::syntax::tree::{self, Kind, Tree};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -47,7 +47,7 @@ impl LabelRestriction {
 ///
 /// ```
 /// let s = selector_core::Selector::parse("a == 'x' || a == 'y'").unwrap();
-/// let r = selector_core::restrict::restrictions(s.ast());
+/// let r = selector_core::label_restrictions(s.ast());
 /// assert_eq!(r["a"].must_have_one_of, Some(vec!["x".into(), "y".into()]));
 /// ```
 pub fn restrictions(expr: &Expr) -> BTreeMap<String, LabelRestriction> {

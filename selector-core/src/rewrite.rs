@@ -1,6 +1,6 @@
 //! Rewrites of the syntax tree: renaming labels (Calico's `pcns.`/`pcsa.` prefixing).
 
-use crate::ast::Expr;
+use crate::syntax::ast::Expr;
 
 /// A copy of `expr` with every label name replaced by `f(name)`.
 ///

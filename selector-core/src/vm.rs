@@ -1,9 +1,9 @@
 //! The evaluator: walks a compiled [`Program`]'s decision graph on a label set, in a loop,
 //! without recursion and without allocating.
 
-use crate::ast::CompareOp;
 use crate::compile::{Program, Test, TRUE};
 use crate::labels::LabelLookup;
+use crate::syntax::ast::CompareOp;
 
 impl Program {
     /// Evaluates the program on `labels`: one label lookup per node reached.

@@ -1,8 +1,8 @@
 //! The reference evaluator: a direct walk of the syntax tree. Slow but obviously right;
 //! tests and the fuzzer hold the compiled program against it.
 
-use crate::ast::Expr;
 use crate::labels::LabelLookup;
+use crate::syntax::ast::Expr;
 
 /// Evaluates `expr` on `labels` by walking the tree.
 ///

@@ -4,16 +4,18 @@
 //! `or := and ("||" and)*`, `and := unary ("&&" unary)*`, `unary := "!"* primary`.
 //! Runs of `!` are counted in a loop (a million of them parse in linear time); only
 //! parentheses recurse, and they are capped at [`NESTING_LIMIT`] levels, so no input can
-//! overflow the stack. The parser is generic over a `Build` trait so that [`validate`] runs the
+//! overflow the stack. The parser is generic over the [`Build`] trait so that [`validate`] runs the
 //! very same grammar without allocating a tree.
 
-use crate::ast::{CompareOp, Expr, Span};
-use crate::error::{ErrorKind, ParseError};
+use super::ast::{CompareOp, Expr, Span};
+use super::build::{Buffers, Build, CheckOnly, TreeBuilder};
+use super::error::{ErrorKind, ParseError};
+use super::tree::Tree;
 use crate::lexer::{
-    is_label_char, space_len, string_len, string_literal, word, word_len, Token, TokenKind, Tokens,
+    is_label_char, space_len, string_len, string_literal, word, word_len, Token, TokenKind,
     MAX_LABEL_LEN,
 };
-use crate::tree::{Buffers, Tree, TreeBuilder};
+use serde::Serialize;
 
 /// The deepest nesting of parentheses accepted (SPEC.md requires at least 256 everywhere,
 /// including inside WASM's small stack). Deeper input is a [`ErrorKind::NestingTooDeep`] error.
@@ -25,54 +27,6 @@ use crate::tree::{Buffers, Tree, TreeBuilder};
 /// assert_eq!(validate(&deep(NESTING_LIMIT + 1)).unwrap_err().kind(), ErrorKind::NestingTooDeep);
 /// ```
 pub const NESTING_LIMIT: usize = 256;
-
-/// What the parser produces for each rule: a tree, or nothing at all (validation).
-///
-/// Label names and values are passed as byte spans of the source. The operands of a chain
-/// are handed over one by one between [`Build::chain_start`] and [`Build::and`] /
-/// [`Build::or`], and a set's values between [`Build::set_start`] and [`Build::in_set`], so
-/// the parser itself allocates nothing.
-pub(crate) trait Build {
-    /// A parsed expression.
-    type Node: Copy;
-    fn all(&mut self, span: Span) -> Self::Node;
-    fn global(&mut self, span: Span) -> Self::Node;
-    fn has(&mut self, label: Span, span: Span) -> Self::Node;
-    fn compare(&mut self, cmp: CompareOp, label: Span, value: Span, span: Span) -> Self::Node;
-    /// Starts reading a set; returns what [`Build::in_set`] gets back.
-    fn set_start(&mut self) -> usize;
-    fn set_value(&mut self, value: Span);
-    fn in_set(&mut self, label: Span, start: usize, negated: bool, span: Span) -> Self::Node;
-    fn not(&mut self, node: Self::Node, span: Span) -> Self::Node;
-    /// Starts reading a chain; returns what [`Build::and`] / [`Build::or`] get back.
-    fn chain_start(&mut self) -> usize;
-    fn chain_push(&mut self, node: Self::Node);
-    fn and(&mut self, start: usize, span: Span) -> Self::Node;
-    fn or(&mut self, start: usize, span: Span) -> Self::Node;
-}
-
-/// Builds nothing: checks the grammar only.
-struct CheckOnly;
-
-impl Build for CheckOnly {
-    type Node = ();
-    fn all(&mut self, _: Span) {}
-    fn global(&mut self, _: Span) {}
-    fn has(&mut self, _: Span, _: Span) {}
-    fn compare(&mut self, _: CompareOp, _: Span, _: Span, _: Span) {}
-    fn set_start(&mut self) -> usize {
-        0
-    }
-    fn set_value(&mut self, _: Span) {}
-    fn in_set(&mut self, _: Span, _: usize, _: bool, _: Span) {}
-    fn not(&mut self, _: (), _: Span) {}
-    fn chain_start(&mut self) -> usize {
-        0
-    }
-    fn chain_push(&mut self, _: ()) {}
-    fn and(&mut self, _: usize, _: Span) {}
-    fn or(&mut self, _: usize, _: Span) {}
-}
 
 /// Parses `src` and hands its tree to `f`. The tree lives in buffers reused from one parse
 /// to the next on this thread ([`Buffers::with`]).
@@ -117,6 +71,22 @@ pub fn tokens(src: &str) -> Tokens {
         tokens: out,
         error: error.map(|e| *e),
     }
+}
+
+/// The tokens of a selector, as far as it parses, and the error that stopped it, if any.
+///
+/// ```
+/// use selector_core::{tokens, TokenKind};
+/// let t = tokens("has(a) && b == ");
+/// assert_eq!(t.tokens[0].kind, TokenKind::Function);
+/// assert!(t.error.is_some());
+/// ```
+#[derive(Debug, Clone, Serialize)]
+pub struct Tokens {
+    /// The tokens read before any error.
+    pub tokens: Vec<Token>,
+    /// Why parsing stopped early, if it did.
+    pub error: Option<ParseError>,
 }
 
 /// The parser's results. Errors are boxed: a successful step then returns a small value,

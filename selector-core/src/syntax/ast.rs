@@ -119,8 +119,11 @@ impl CompareOp {
 /// let Expr::Not { expr, .. } = s.ast() else { unreachable!() };
 /// assert!(matches!(expr.as_ref(), Expr::Or { exprs, .. } if exprs.len() == 2));
 /// ```
+///
+/// New kinds of expression may be added: match with a `_` arm outside this crate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Expr {
     /// `all()`: always true.
     All {
