@@ -1,0 +1,154 @@
+//! Tests of interned labels and selectors against the reference evaluator.
+
+use super::interner::*;
+use super::label_set::*;
+use crate::syntax::ast::CompareOp;
+use crate::test_strategies::{label_name, label_value, selector_text};
+use crate::walk;
+use crate::Selector;
+use proptest::prelude::*;
+
+#[test]
+fn first_pair_of_a_name_wins() {
+    let mut interner = Interner::new();
+    let labels = interner.label_set([("a", "1"), ("b", "2"), ("a", "3")]);
+    assert_eq!(labels.len(), 2);
+    let a = interner.get("a").unwrap();
+    assert_eq!(labels.get(a), interner.get("1"));
+}
+
+#[test]
+fn lookups_find_every_label_and_nothing_else_at_every_size() {
+    let mut interner = Interner::new();
+    let strings: Vec<Symbol> = (0..200)
+        .map(|i| interner.intern(&format!("s{i}")))
+        .collect();
+    for len in 0..=20 {
+        // Names spread over the symbol space so that hash slots collide.
+        let pairs: Vec<(String, String)> = (0..len)
+            .map(|i| (format!("s{}", i * 7 % 200), format!("s{}", i + 100)))
+            .collect();
+        let labels = interner.label_set(pairs.iter().map(|(n, v)| (n, v)));
+        assert_eq!(labels.len(), len);
+        for &sym in &strings {
+            let name = interner.resolve(sym).unwrap();
+            let expected = pairs
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| interner.get(v));
+            assert_eq!(labels.get(sym), expected, "{len} labels, {name}");
+        }
+        assert_eq!(labels.get(Symbol::UNKNOWN), None);
+    }
+}
+
+#[test]
+fn long_label_sets_use_binary_search() {
+    let mut interner = Interner::new();
+    let pairs: Vec<(String, String)> = (0..40)
+        .map(|i| (format!("n{i}"), format!("v{i}")))
+        .collect();
+    let labels = interner.label_set(pairs.iter().map(|(n, v)| (n, v)));
+    for (n, v) in &pairs {
+        let n = interner.get(n).unwrap();
+        assert_eq!(labels.get(n), interner.get(v));
+    }
+    assert_eq!(labels.get(Symbol::UNKNOWN), None);
+    let s = Selector::parse(
+        "n39 in {'v39', 'a','b','c','d','e','f','g','h','i','j','k','l','m','n','o','p','q'}",
+    )
+    .unwrap();
+    assert!(interner.compile(&s).matches(&labels, &interner));
+    let s = Selector::parse(
+        "n38 in {'v39', 'a','b','c','d','e','f','g','h','i','j','k','l','m','n','o','p','q'}",
+    )
+    .unwrap();
+    assert!(!interner.compile(&s).matches(&labels, &interner));
+}
+
+#[test]
+fn unknown_strings_match_nothing_when_frozen() {
+    let mut interner = Interner::new();
+    let labels = interner.label_set([("app", "web")]);
+    for (text, expected) in [
+        ("app == 'api'", false),
+        ("app != 'api'", true),
+        ("has(tier)", false),
+        ("tier != 'x'", true),
+        ("app in {'api', 'web'}", true),
+        ("app not in {'api'}", true),
+        ("tier not in {'x'}", true),
+        ("app contains 'e'", true),
+        ("tier contains ''", false),
+    ] {
+        let s = Selector::parse(text).unwrap();
+        assert_eq!(
+            interner.compile_frozen(&s).matches(&labels, &interner),
+            expected,
+            "{text}"
+        );
+    }
+    assert_eq!(interner.len(), 2);
+}
+
+proptest! {
+    #[test]
+    fn affix_words_agree_with_string_tests(
+        value in "[ab]{0,10}|[a-zé.-]{0,20}",
+        operand in "[ab]{0,9}|[a-zé.-]{0,3}",
+    ) {
+        let mut interner = Interner::new();
+        let v = interner.intern(&value);
+        for (affix, cmp) in [(Affix::Head, CompareOp::StartsWith), (Affix::Tail, CompareOp::EndsWith)] {
+            let expected = cmp.test(Some(&value), &operand);
+            if operand.len() <= 8 {
+                let word = affix.word(operand.as_bytes());
+                let got = interner.affix_test(v, affix, word, operand.len() as u32);
+                prop_assert_eq!(got, expected, "{:?} {:?} {:?}", value, affix, operand);
+            }
+            let s = Selector::parse(&format!("a {} '{}'", if cmp == CompareOp::StartsWith { "starts with" } else { "ends with" }, operand)).unwrap();
+            let labels = interner.label_set([("a", value.as_str())]);
+            prop_assert_eq!(interner.compile(&s).matches(&labels, &interner), expected);
+        }
+    }
+
+    #[test]
+    fn symbols_are_equal_exactly_when_strings_are(
+        strings in prop::collection::vec("[a-c]{0,3}|[a-z0-9./-]{0,40}", 0..300),
+    ) {
+        let mut interner = Interner::new();
+        let mut model: Vec<String> = Vec::new();
+        for s in &strings {
+            let sym = interner.intern(s);
+            match model.iter().position(|m| m == s) {
+                Some(i) => prop_assert_eq!(sym.index(), i),
+                None => {
+                    prop_assert_eq!(sym.index(), model.len());
+                    model.push(s.clone());
+                }
+            }
+            prop_assert_eq!(interner.resolve(sym), Some(s.as_str()));
+        }
+        prop_assert_eq!(interner.len(), model.len());
+        for (i, m) in model.iter().enumerate() {
+            prop_assert_eq!(interner.get(m).map(Symbol::index), Some(i));
+        }
+        prop_assert_eq!(interner.get("not interned, ever"), None);
+        prop_assert_eq!(interner.resolve(Symbol::UNKNOWN), None);
+    }
+
+    #[test]
+    fn interned_agrees_with_the_tree_walker(
+        text in selector_text(),
+        pairs in prop::collection::vec((label_name(), label_value()), 0..5),
+    ) {
+        let s = Selector::parse(&text).unwrap();
+        let mut interner = Interner::new();
+        // Intern the label set first so that frozen compilation sees unknown strings too.
+        let labels = interner.label_set(pairs.iter().map(|(n, v)| (n, v)));
+        let expected = walk::matches(s.ast(), pairs.as_slice());
+        prop_assert_eq!(interner.compile_frozen(&s).matches(&labels, &interner), expected);
+        prop_assert_eq!(interner.compile(&s).matches(&labels, &interner), expected);
+        prop_assert_eq!(s.matches(&interner.view(&labels)), expected);
+    }
+}
