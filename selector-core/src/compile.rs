@@ -12,9 +12,8 @@
 //! The program's one text buffer is the selector's canonical text, and label names and string
 //! operands are ranges of it; compiling takes time linear in the tree's size. A selector's
 //! program also keeps the source text, after the canonical text in the same buffer. Up to
-//! four nodes, four set members and 224 bytes of text are kept inside the program itself,
-//! so most selectors (four in five of the benchmark workload) are a single allocation; larger
-//! ones add one to three. The program is immutable and `Send + Sync`.
+//! four nodes, four set members and `INLINE_TEXT` bytes of text are kept inside the program
+//! itself, so most selectors are a single allocation; larger ones add one to three. The program is immutable and `Send + Sync`.
 
 use crate::print::{Output, Printer, Sink};
 use crate::syntax::ast::{CompareOp, Expr};
@@ -107,7 +106,7 @@ pub(crate) type Nodes = SmallVec<[Node; 4]>;
 pub(crate) type Members = SmallVec<[Text; 4]>;
 
 /// How many bytes of text a program keeps inside itself: enough for the canonical and the
-/// source text of four selectors in five of the benchmark workload.
+/// source text of most policy selectors.
 const INLINE_TEXT: usize = 224;
 
 /// A program's text: inside the program while it fits in [`INLINE_TEXT`] bytes, on the heap

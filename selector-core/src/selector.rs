@@ -32,7 +32,7 @@ pub struct Selector {
 }
 
 /// What a selector holds. Parsing builds the program (whose text buffer holds the canonical
-/// text and then the source text) inside this one allocation, about 500 bytes; the [`Expr`]
+/// text and then the source text) inside this one allocation; the [`Expr`]
 /// (parsed again from the source) and the unique id are made on first use, since most
 /// selectors are only ever evaluated.
 struct Inner {

@@ -204,7 +204,7 @@ pub struct SelectorIndex<S = String, E = String> {
     selectors: Slots<SelectorEntry<S>>,
     endpoints: Slots<EndpointEntry<E>>,
     /// The labels of the endpoint in each slot (empty for a free slot). Kept apart from the
-    /// entries, which recording matches walks by the hundred: a label set is 144 bytes.
+    /// entries, which recording matches walks by the hundred: a label set is large.
     labels_by_slot: Vec<LabelSet>,
     /// Selectors filed under one of the values they require of a label.
     selectors_by_value: HashMap<(Symbol, Symbol), SlotSet, FastHash>,
