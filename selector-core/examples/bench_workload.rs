@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! cargo run --release -p selector-core --example bench_workload -- ../shared/bench/workload.json
-//! {"parse_ns_per_selector":…,"eval_ns_per_pair_map":…,"eval_ns_per_pair_interned":…,
+//! {"parse_ns_per_selector":…,"eval_ns_per_pair_map":…,"eval_ns_per_pair_fxmap":…,
+//!  "eval_ns_per_pair_interned":…,
 //!  "matrix_ms_naive":…,"matrix_ms_index":…,"matched_pairs":147407}
 //! ```
 //!
 //! - `parse_ns_per_selector`: `Selector::parse` (parse, canonical text, compile) and
 //!   `unique_id()` (made on first use), the work of Calico's parse figure and more.
 //! - `eval_ns_per_pair_map`: every selector on every endpoint, labels in `HashMap<String, String>`.
+//! - `eval_ns_per_pair_fxmap`: the same with the maps built with `rustc-hash`'s hasher.
 //! - `eval_ns_per_pair_interned`: the same with interned label sets and interned selectors.
 //! - `matrix_ms_naive`: the full match matrix by that `HashMap` loop, collecting the pairs.
 //! - `matrix_ms_index`: the full match matrix by a `SelectorIndex` built from empty (all
@@ -111,6 +113,20 @@ fn main() -> ExitCode {
         n
     });
 
+    let fx_endpoints: Vec<HashMap<String, String, rustc_hash::FxBuildHasher>> = endpoints
+        .iter()
+        .map(|e| e.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .collect();
+    let (fxmap_time, fxmap_count) = best(|| {
+        let mut n = 0usize;
+        for s in &parsed {
+            for e in &fx_endpoints {
+                n += usize::from(s.matches(e));
+            }
+        }
+        n
+    });
+
     // The floor under the `HashMap` figure: the label lookups alone. Every pair needs at least
     // the lookup of its selector's first label and a look at the value found (here its first
     // byte); `lookups` counts how many lookups the evaluator makes.
@@ -202,6 +218,7 @@ fn main() -> ExitCode {
 
     let counts = [
         ("HashMap loop", map_count),
+        ("FxHash HashMap loop", fxmap_count),
         ("interned loop", interned_count),
         ("naive matrix", naive_pairs.len()),
         ("index", index_pairs),
@@ -243,10 +260,11 @@ fn main() -> ExitCode {
     );
     println!(
         "{{\"parse_ns_per_selector\": {:.1}, \"eval_ns_per_pair_map\": {:.2}, \
-         \"eval_ns_per_pair_interned\": {:.2}, \"matrix_ms_naive\": {:.2}, \
+         \"eval_ns_per_pair_fxmap\": {:.2}, \"eval_ns_per_pair_interned\": {:.2}, \"matrix_ms_naive\": {:.2}, \
          \"matrix_ms_index\": {:.3}, \"matched_pairs\": {}}}",
         ns_per(parse_time, n_sel as f64),
         ns_per(map_time, n_pairs),
+        ns_per(fxmap_time, n_pairs),
         ns_per(interned_time, n_pairs),
         ms(naive_time),
         ms(index_time),

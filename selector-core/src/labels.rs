@@ -1,8 +1,9 @@
 //! Where label values come from: the [`Labels`] trait and its implementations for maps,
 //! slices of pairs and a layered view (own labels over inherited ones).
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash};
 
 /// A set of labels: a map from label name to value.
 ///
@@ -55,31 +56,37 @@ impl<T: Labels + ?Sized> Labels for &T {
     }
 }
 
-impl<S: BuildHasher> Labels for HashMap<String, String, S> {
+/// Any `HashMap` with string-like keys and values, whatever its hasher: a map built with a
+/// fast hasher (`rustc-hash`, `foldhash`) makes every lookup of an evaluation that fast.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::hash::BuildHasherDefault;
+/// let labels: HashMap<&str, String, BuildHasherDefault<std::hash::DefaultHasher>> =
+///     [("app", "web".to_string())].into_iter().collect();
+/// assert!(selector_core::Selector::parse("app == 'web'").unwrap().matches(&labels));
+/// ```
+impl<K, V, S> Labels for HashMap<K, V, S>
+where
+    K: Borrow<str> + Hash + Eq,
+    V: AsRef<str>,
+    S: BuildHasher,
+{
     #[inline]
     fn get(&self, name: &str) -> Option<&str> {
-        HashMap::get(self, name).map(String::as_str)
+        HashMap::get(self, name).map(AsRef::as_ref)
     }
 }
 
-impl<S: BuildHasher> Labels for HashMap<&str, &str, S> {
+/// Any `BTreeMap` with string-like keys and values.
+impl<K, V> Labels for BTreeMap<K, V>
+where
+    K: Borrow<str> + Ord,
+    V: AsRef<str>,
+{
     #[inline]
     fn get(&self, name: &str) -> Option<&str> {
-        HashMap::get(self, name).copied()
-    }
-}
-
-impl Labels for BTreeMap<String, String> {
-    #[inline]
-    fn get(&self, name: &str) -> Option<&str> {
-        BTreeMap::get(self, name).map(String::as_str)
-    }
-}
-
-impl Labels for BTreeMap<&str, &str> {
-    #[inline]
-    fn get(&self, name: &str) -> Option<&str> {
-        BTreeMap::get(self, name).copied()
+        BTreeMap::get(self, name).map(AsRef::as_ref)
     }
 }
 
