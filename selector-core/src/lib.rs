@@ -60,3 +60,4 @@ pub use selector::Selector;
 pub use syntax::ast::{self, Expr};
 pub use syntax::error::{ErrorKind, ParseError};
 pub use syntax::parser::{tokens, validate, Tokens, NESTING_LIMIT};
+pub use syntax::snippet::{Snippet, SnippetColors};

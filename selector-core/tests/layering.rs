@@ -24,7 +24,8 @@ const LAYERS: &[&[&str]] = &[
     &["lexer", "labels", "id"],
     // Syntax: the owned tree and the diagnostics, then the flat tree, its builders and the
     // conversions to and from the owned tree, then the parser.
-    &["syntax::ast", "syntax::error"],
+    &["syntax::ast", "syntax::snippet"],
+    &["syntax::error"],
     &["syntax::tree"],
     &["syntax::build", "syntax::convert"],
     &["syntax::parser", "syntax"],

@@ -1,6 +1,7 @@
 //! Parse errors: a stable kind, a byte span, a message, an optional help, and a rendering
 //! that shows the selector with a caret under the offending bytes.
 
+use super::snippet::Snippet;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -236,66 +237,29 @@ impl ParseError {
     /// assert_eq!(err.render(), "error: expected a quoted string after `==`, found `b`\n  |\n1 | a == b\n  |      ^\n  = help: quote the value: `a == \"b\"`");
     /// ```
     pub fn render(&self) -> String {
-        let (text, caret_start, caret_len) = self.excerpt();
-        let gutter = self.line.to_string();
-        let pad = " ".repeat(gutter.len());
-        let mut out = format!("error: {}\n{pad} |\n{gutter} | ", self.message);
-        let mut marker = String::new();
-        for (i, c) in text.chars().enumerate() {
-            out.push(visible(c));
-            if i < caret_start {
-                marker.push(if c == '\t' { '\t' } else { ' ' });
-            }
-        }
-        marker.push_str(&"^".repeat(caret_len.max(1)));
-        out.push_str(&format!("\n{pad} | {marker}"));
-        if let Some(help) = &self.help {
-            out.push_str(&format!("\n{pad} = help: {help}"));
-        }
-        out
-    }
-
-    /// The source line holding the span's start, cut to a window of at most about 80
-    /// characters around it, with the caret's start and width in characters.
-    fn excerpt(&self) -> (String, usize, usize) {
-        const BEFORE: usize = 40;
-        const WIDTH: usize = 80;
         let src = self.text.as_str();
+        let start = self.span.start.min(src.len());
         let line_start = src
-            .get(..self.span.start)
+            .get(..start)
             .and_then(|s| s.rfind('\n'))
             .map_or(0, |i| i + 1);
         let line_end = src
-            .get(self.span.start..)
+            .get(start..)
             .and_then(|s| s.find('\n'))
-            .map_or(src.len(), |i| self.span.start + i);
-        let line = src.get(line_start..line_end).unwrap_or("");
-        let col = self.column - 1;
-        let span_chars = src
-            .get(self.span.start..self.span.end.min(line_end))
+            .map_or(src.len(), |i| start + i);
+        let width = src
+            .get(start..self.span.end.clamp(start, line_end))
             .map_or(0, |s| s.chars().count());
-        let total = line.chars().count();
-        let skip = col.saturating_sub(BEFORE);
-        let mut text: String = line.chars().skip(skip).take(WIDTH).collect();
-        let mut caret_start = col - skip;
-        if skip > 0 {
-            text.insert(0, '…');
-            caret_start += 1;
-        }
-        if total > skip + WIDTH {
-            text.push('…');
-        }
-        let room = text.chars().count().saturating_sub(caret_start).max(1);
-        (text, caret_start, span_chars.clamp(1, room))
-    }
-}
-
-/// Shows control characters as their Unicode "control picture" so the caret stays aligned.
-fn visible(c: char) -> char {
-    match c {
-        '\t' => '\t',
-        c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
-        c => c,
+        let snippet = Snippet {
+            line_number: self.line,
+            line: src.get(line_start..line_end).unwrap_or(""),
+            column: self.column,
+            width,
+            help: self.help.as_deref(),
+        };
+        let mut out = format!("error: {}\n", self.message);
+        out.push_str(snippet.render(None).trim_end_matches('\n'));
+        out
     }
 }
 
