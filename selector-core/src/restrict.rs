@@ -57,7 +57,7 @@ pub fn restrictions(expr: &Expr) -> BTreeMap<String, LabelRestriction> {
 
 /// Whether the restrictions of a parser's tree over `text` are impossible for some label,
 /// found with no string copied.
-pub(crate) fn can_never_match(tree: &Tree, text: &str) -> bool {
+pub(crate) fn restrictions_conflict(tree: &Tree, text: &str) -> bool {
     of_tree(tree, text).values().any(Borrowed::is_impossible)
 }
 

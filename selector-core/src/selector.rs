@@ -210,15 +210,18 @@ impl Selector {
         self.with_tree(|tree, text| restrict::owned(restrict::of_tree(tree, text)))
     }
 
-    /// Whether the label restrictions show that no label set can match.
+    /// Whether the label restrictions show that no label set can match. Only the
+    /// restrictions are looked at: `true` is a proof, `false` is not (a contradiction they do
+    /// not capture, such as `!(has(a) || !has(a))`, gives `false`).
     ///
     /// ```
     /// use selector_core::Selector;
     /// assert!(Selector::parse("a == 'x' && a == 'y'").unwrap().can_never_match());
     /// assert!(!Selector::parse("a == 'x' || a == 'y'").unwrap().can_never_match());
+    /// assert!(!Selector::parse("!(has(a) || !has(a))").unwrap().can_never_match());
     /// ```
     pub fn can_never_match(&self) -> bool {
-        self.with_tree(restrict::can_never_match)
+        self.with_tree(restrict::restrictions_conflict)
     }
 
     /// The verdict of every sub-expression on `labels`: why the selector does or does not match.

@@ -123,7 +123,7 @@ impl<S, E> SelectorIndex<S, E> {
     ) -> Key {
         let may_conflict = restrictions_may_conflict(compiled);
         selector.with_tree(|tree, text| {
-            if may_conflict && restrict::can_never_match(tree, text) {
+            if may_conflict && restrict::restrictions_conflict(tree, text) {
                 return Key::Never;
             }
             self.key_of(tree, |t| symbol(tree::slice(text, t)))

@@ -111,7 +111,7 @@ proptest! {
     #[test]
     fn restrictions_from_the_tree_agree_with_the_syntax_tree(text in selector_text()) {
         let s = parse(&text);
-        let from_tree = crate::syntax::parser::with_tree(&text, |t| restrict::can_never_match(t, &text));
+        let from_tree = crate::syntax::parser::with_tree(&text, |t| restrict::restrictions_conflict(t, &text));
         let from_expr = restrict::restrictions(s.ast())
             .values()
             .any(crate::LabelRestriction::is_impossible);
