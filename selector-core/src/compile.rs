@@ -30,6 +30,9 @@ pub(crate) const TRUE: u32 = u32::MAX;
 /// The target meaning "the selector does not match".
 pub(crate) const FALSE: u32 = u32::MAX - 1;
 
+/// The most nodes a program may have for its repeated labels to share one range.
+const SHARED_LABELS_UP_TO: usize = 32;
+
 /// The printer's sink that makes one node per label test, targets not yet set (the second
 /// walk sets them), and keeps the set members.
 struct Recorder<'p> {
@@ -96,6 +99,9 @@ pub struct Program {
     canonical_end: usize,
     /// The members of every `in` set, as ranges of `text`.
     pub(crate) members: Members,
+    /// Whether some label is tested by more than one node; those nodes then share one
+    /// label range (the first), which lets an evaluation look the label up once.
+    pub(crate) repeats: bool,
 }
 
 /// A program's nodes, kept inside the program up to four (nearly all selectors test at most
@@ -194,6 +200,7 @@ impl Default for Program {
             text: TextBuf::Heap(String::from("all()")),
             canonical_end: "all()".len(),
             members: Members::new(),
+            repeats: false,
         }
     }
 }
@@ -239,6 +246,7 @@ impl Program {
             text: TextBuf::Inline(ArrayString::new()),
             canonical_end: 0,
             members: Members::new(),
+            repeats: false,
         }
     }
 
@@ -269,11 +277,40 @@ impl Program {
         self.text.push_str(source);
         let mut unlinked = self.nodes.len();
         self.entry = self.link(tree, root, TRUE, FALSE, &mut unlinked);
+        self.share_repeated_labels();
+    }
+
+    /// Gives every node that tests a label an earlier node tests that node's label range,
+    /// and notes whether any did ([`Program::repeats`]). Done for programs of up to
+    /// [`SHARED_LABELS_UP_TO`] nodes (the pairwise comparison stays small).
+    fn share_repeated_labels(&mut self) {
+        self.repeats = false;
+        if self.nodes.len() > SHARED_LABELS_UP_TO {
+            return;
+        }
+        let text = self.text.as_str();
+        let name = |t: Text| text.get(t.start as usize..t.end as usize);
+        for i in 1..self.nodes.len() {
+            let Some(label) = self.nodes.get(i).map(|n| n.label) else {
+                break;
+            };
+            let first = self
+                .nodes
+                .iter()
+                .take(i)
+                .map(|n| n.label)
+                .find(|&l| name(l) == name(label));
+            if let (Some(first), Some(node)) = (first, self.nodes.get_mut(i)) {
+                node.label = first;
+                self.repeats = true;
+            }
+        }
     }
 
     /// Makes this the program of `!all()`, which matches nothing, keeping `source`.
     #[cold]
     fn matches_nothing(&mut self, source: &str) {
+        self.repeats = false;
         self.nodes.clear();
         self.members.clear();
         self.text = TextBuf::with_capacity(6 + source.len());

@@ -38,14 +38,33 @@ pub trait Labels {
 /// assert!(Selector::parse("a == 'X'").unwrap().matches(&labels));
 /// ```
 pub trait LabelLookup {
+    /// Whether [`LabelLookup::lend`] gives the values (true for every [`Labels`]): an
+    /// evaluation then looks each label up once, however many tests read it.
+    const LENDS: bool = false;
+
     /// Calls `f` with the value of label `name` (`None` when absent) and returns its result.
     fn with_label<R>(&self, name: &str, f: impl FnOnce(Option<&str>) -> R) -> R;
+
+    /// The value of label `name`, lent for as long as `self`; called only when
+    /// [`LabelLookup::LENDS`] is true. Implement [`Labels`] instead of overriding these two.
+    #[inline]
+    fn lend(&self, name: &str) -> Option<&str> {
+        let _ = name;
+        None
+    }
 }
 
 impl<T: Labels + ?Sized> LabelLookup for T {
+    const LENDS: bool = true;
+
     #[inline]
     fn with_label<R>(&self, name: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
         f(self.get(name))
+    }
+
+    #[inline]
+    fn lend(&self, name: &str) -> Option<&str> {
+        self.get(name)
     }
 }
 

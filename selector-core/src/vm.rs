@@ -1,7 +1,7 @@
 //! The evaluator: walks a compiled [`Program`]'s decision graph on a label set, in a loop,
 //! without recursion and without allocating.
 
-use crate::compile::{Program, Test, TRUE};
+use crate::compile::{Node, Program, Test, Text, TRUE};
 use crate::labels::LabelLookup;
 use crate::syntax::ast::CompareOp;
 
@@ -15,45 +15,91 @@ impl Program {
     /// ```
     #[inline]
     pub fn run<L: LabelLookup + ?Sized>(&self, labels: &L) -> bool {
+        if L::LENDS && self.repeats {
+            return self.run_once_per_label(labels);
+        }
         let mut at = self.entry;
-        // Once, not per step: the nodes may be inline or on the heap.
-        let nodes: &[crate::compile::Node] = &self.nodes;
-        let members: &[crate::compile::Text] = &self.members;
-        let text = self.text.as_str();
-        // Every range is one the compiler made in this text; an empty string would be the
-        // label no label set has, so even then the targets only ever lead where the
-        // program's own tests send them.
-        let str = |t: crate::compile::Text| {
-            let s = text.get(t.start as usize..t.end as usize);
-            debug_assert!(s.is_some(), "range {t:?} of a text of {}", text.len());
-            s.unwrap_or("")
-        };
+        // Once, not per step: the nodes and the text may be inline or on the heap.
+        let (nodes, text): (&[Node], &str) = (&self.nodes, self.text.as_str());
         while let Some(node) = nodes.get(at as usize) {
-            let holds = labels.with_label(str(node.label), |value| {
-                let Some(value) = value else {
-                    return false;
-                };
-                match node.test {
-                    Test::Has => true,
-                    Test::Eq(operand) => bytes_eq(value.as_bytes(), str(operand).as_bytes()),
-                    Test::Text(cmp, operand) => compare(cmp, Some(value), str(operand)),
-                    Test::In { start, end } => {
-                        let set = members.get(start as usize..end as usize);
-                        let set = set.unwrap_or_default();
-                        // A scan for the few members sets usually have; sorted for the rest.
-                        if set.len() <= 8 {
-                            set.iter()
-                                .any(|&m| bytes_eq(str(m).as_bytes(), value.as_bytes()))
-                        } else {
-                            set.binary_search_by(|&m| str(m).cmp(value)).is_ok()
-                        }
-                    }
-                }
+            let holds = labels.with_label(slice(text, node.label), |value| {
+                self.holds(node, value, text)
             });
             at = if holds { node.on_true } else { node.on_false };
         }
         at == TRUE
     }
+
+    /// [`Program::run`] for a program that reads some label more than once, on labels that
+    /// lend their values: each label is looked up once (its nodes share one label range, see
+    /// [`Program::repeats`]), its value kept for the nodes after.
+    #[inline(never)]
+    fn run_once_per_label<L: LabelLookup + ?Sized>(&self, labels: &L) -> bool {
+        let mut seen: [(u32, Option<&str>); SEEN] = [(u32::MAX, None); SEEN];
+        let mut kept = 0;
+        let mut at = self.entry;
+        let (nodes, text): (&[Node], &str) = (&self.nodes, self.text.as_str());
+        while let Some(node) = nodes.get(at as usize) {
+            let start = node.label.start;
+            let value = match seen.iter().take(kept).find(|(s, _)| *s == start) {
+                Some(&(_, value)) => value,
+                None => {
+                    let value = labels.lend(slice(text, node.label));
+                    if let Some(slot) = seen.get_mut(kept) {
+                        *slot = (start, value);
+                        kept += 1;
+                    }
+                    value
+                }
+            };
+            at = if self.holds(node, value, text) {
+                node.on_true
+            } else {
+                node.on_false
+            };
+        }
+        at == TRUE
+    }
+
+    /// Whether `node`'s test holds on its label's value (`None`: absent); `text` is the
+    /// program's text.
+    #[inline]
+    fn holds(&self, node: &Node, value: Option<&str>, text: &str) -> bool {
+        let str = |t: Text| slice(text, t);
+        let Some(value) = value else {
+            return false;
+        };
+        match node.test {
+            Test::Has => true,
+            Test::Eq(operand) => bytes_eq(value.as_bytes(), str(operand).as_bytes()),
+            Test::Text(cmp, operand) => compare(cmp, Some(value), str(operand)),
+            Test::In { start, end } => {
+                let set = self.members.get(start as usize..end as usize);
+                debug_assert!(set.is_some(), "set {start}..{end}");
+                let set = set.unwrap_or_default();
+                // A scan for the few members sets usually have; sorted for the rest.
+                if set.len() <= 8 {
+                    set.iter()
+                        .any(|&m| bytes_eq(str(m).as_bytes(), value.as_bytes()))
+                } else {
+                    set.binary_search_by(|&m| str(m).cmp(value)).is_ok()
+                }
+            }
+        }
+    }
+}
+
+/// How many labels an evaluation keeps the values of (programs rarely repeat more).
+const SEEN: usize = 4;
+
+/// The text of a range the compiler made in a program's `text`. An empty string would be
+/// the label no label set has, so even then the targets only lead where the program's own
+/// tests send them.
+#[inline]
+fn slice(text: &str, t: Text) -> &str {
+    let s = text.get(t.start as usize..t.end as usize);
+    debug_assert!(s.is_some(), "range {t:?} of a text of {}", text.len());
+    s.unwrap_or("")
 }
 
 /// [`CompareOp::test`] for the evaluators, with the string tests written for label values.
@@ -153,6 +199,68 @@ mod tests {
         fn bytes_eq_is_equality(a in "[ab]{0,70}", b in "[ab]{0,70}") {
             prop_assert_eq!(bytes_eq(a.as_bytes(), b.as_bytes()), a == b);
             prop_assert!(bytes_eq(a.as_bytes(), a.as_bytes()));
+        }
+    }
+
+    /// Labels that count their lookups.
+    struct Counting<'a>(&'a [(&'a str, &'a str)], std::cell::Cell<usize>);
+
+    impl crate::Labels for Counting<'_> {
+        fn get(&self, name: &str) -> Option<&str> {
+            self.1.set(self.1.get() + 1);
+            crate::Labels::get(self.0, name)
+        }
+    }
+
+    /// The same, as a source that cannot lend its values.
+    struct CountingLookup<'a>(Counting<'a>);
+
+    impl LabelLookup for CountingLookup<'_> {
+        fn with_label<R>(&self, name: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
+            f(crate::Labels::get(&self.0, name))
+        }
+    }
+
+    #[test]
+    fn a_label_is_looked_up_once_per_evaluation() {
+        let cases = [
+            (
+                "a == 'x' || a == 'y' || a == 'z'",
+                &[("a", "w")][..],
+                false,
+                1,
+                3,
+            ),
+            (
+                "a != 'x' && a != 'y' && has(b)",
+                &[("a", "w"), ("b", "")][..],
+                true,
+                2,
+                3,
+            ),
+            (
+                "(a == 'x' && b == 'y') || a == 'z' || b in {'q'}",
+                &[("a", "z")][..],
+                true,
+                1,
+                2,
+            ),
+            ("a in {'x'} || !has(a)", &[][..], true, 1, 2),
+            ("has(a) && has(b)", &[("a", "")][..], false, 2, 2),
+        ];
+        for (src, labels, expected, once, each) in cases {
+            let s = crate::Selector::parse(src).unwrap();
+            let lending = Counting(labels, Default::default());
+            assert_eq!(s.matches(&lending), expected, "{src}");
+            assert_eq!(lending.1.get(), once, "{src}: lookups by a lending source");
+            let other = CountingLookup(Counting(labels, Default::default()));
+            assert_eq!(s.matches(&other), expected, "{src}");
+            assert_eq!(
+                other.0 .1.get(),
+                each,
+                "{src}: lookups by a non-lending source"
+            );
+            assert_eq!(crate::walk::matches(s.ast(), &labels), expected, "{src}");
         }
     }
 
