@@ -266,6 +266,18 @@ fn malformed() -> JsValue {
     js_sys::Error::new("internal error: malformed label values from JavaScript").into()
 }
 
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const LABELS_TS: &str = r#"
+/** Labels to match: a plain object or a `Map`, label name to value. A label the selector
+ *  reads must be a string or absent (`undefined`); anything else throws a `TypeError`. */
+export type Labels = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const LABELS_TS_SECTION: &str = LABELS_TS;
+
 /// Labels converted once into Rust, for matching many selectors against the same label set
 /// without reading the JS object each time. Sorted by name.
 #[wasm_bindgen]
@@ -279,7 +291,9 @@ impl LabelSet {
     /// Copies `labels` (a plain object or a `Map`). Throws a `TypeError` unless every value
     /// is a string.
     #[wasm_bindgen(constructor)]
-    pub fn new(labels: &JsValue) -> Result<LabelSet, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Labels")] labels: &JsValue,
+    ) -> Result<LabelSet, JsValue> {
         let packed = pack_entries(labels);
         if let Some(message) = packed.strip_prefix('!') {
             return Err(js_sys::TypeError::new(message).into());

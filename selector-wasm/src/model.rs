@@ -2,13 +2,50 @@
 //! in UTF-16 code units and bytes. Pure Rust (no JS calls), so it is unit-tested natively;
 //! `lib.rs` only hands these values to `serde-wasm-bindgen`.
 //!
-//! Field names here are the JavaScript names (camelCase); `index.d.ts` declares the same
-//! shapes, and the node tests check both against each other.
+//! Field names here are the JavaScript names (camelCase). Each type carries its TypeScript
+//! declaration in a `typescript_custom_section` next to it, which wasm-bindgen writes into
+//! the package's `.d.ts`; a unit test below holds every declared interface to the fields
+//! serde writes.
 
 use crate::span::{Span, Utf16Cursor};
 use selector_core::{ErrorKind, Explanation, LabelRestriction, ParseError, Selector, TokenKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const ERROR_INFO_TS: &str = r#"
+/**
+ * What went wrong in a selector. Stable snake_case names, e.g. `"unquoted_value"`;
+ * new kinds may be added, so keep a default branch when switching on it.
+ */
+export type ErrorKind = string;
+
+/** The fields of a selector syntax error. */
+export interface SelectorErrorInfo extends Span {
+  /** What is wrong: lowercase, user input in backticks. */
+  message: string;
+  /** How to fix it, when there is a common fix (`=` → `==`, unquoted value → quote it, ...). */
+  help: string | null;
+  /** Stable kind of the error. */
+  kind: ErrorKind;
+  /** 1-based line of `start`. */
+  line: number;
+  /** 1-based column of `start`, counted in Unicode scalar values. */
+  column: number;
+}
+
+/** Thrown by {@link parse} and {@link format}: an `Error` named `"SelectorError"`. */
+export interface SelectorError extends Error, SelectorErrorInfo {
+  name: "SelectorError";
+  message: string;
+}
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_INFO_TS_SECTION: &str = ERROR_INFO_TS;
 
 /// A selector syntax error as JavaScript sees it (also the fields of a thrown `SelectorError`).
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +81,19 @@ impl ErrorInfo {
     }
 }
 
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const SELECTOR_DIAGNOSTIC_TS: &str = r#"
+/** One problem found by {@link check}. */
+export interface SelectorDiagnostic extends SelectorErrorInfo {
+  severity: "error";
+}
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const SELECTOR_DIAGNOSTIC_TS_SECTION: &str = SELECTOR_DIAGNOSTIC_TS;
+
 /// One problem reported by `check`: an [`ErrorInfo`] with a severity.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,6 +104,19 @@ pub struct SelectorDiagnostic {
     #[serde(flatten)]
     pub error: ErrorInfo,
 }
+
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const CHECK_RESULT_TS: &str = r#"
+/** The result of {@link check}. */
+export type CheckResult =
+  | { ok: true; canonical: string; uniqueId: string }
+  | { ok: false; diagnostics: SelectorDiagnostic[] };
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const CHECK_RESULT_TS_SECTION: &str = CHECK_RESULT_TS;
 
 /// The result of `check`.
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +161,41 @@ impl CheckResult {
     }
 }
 
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const TOKEN_TS: &str = r#"
+/** Token kinds, for syntax highlighting. `operator` covers `==`, `!=`, `contains`,
+ *  `starts with`, `ends with`, `in`, `not in`; `function` covers `has`, `all`, `global`. */
+export type TokenKind =
+  | "label"
+  | "string"
+  | "operator"
+  | "function"
+  | "not"
+  | "and"
+  | "or"
+  | "lparen"
+  | "rparen"
+  | "lbrace"
+  | "rbrace"
+  | "comma";
+
+/** One token; whitespace is not a token. */
+export interface Token extends Span {
+  kind: TokenKind;
+}
+
+/** The result of {@link tokens}: the tokens up to the first error, and that error. */
+export interface TokensResult {
+  tokens: Token[];
+  error: SelectorErrorInfo | null;
+}
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const TOKEN_TS_SECTION: &str = TOKEN_TS;
+
 /// One token for syntax highlighting.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -139,6 +237,25 @@ impl TokensResult {
     }
 }
 
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const LABEL_RESTRICTION_TS: &str = r#"
+/** What any label set matching a selector must satisfy for one label. */
+export interface LabelRestriction {
+  /** The label must be present. */
+  present: boolean;
+  /** The label must be absent. */
+  absent: boolean;
+  /** The value must be one of these (sorted, distinct); `null` when unrestricted,
+   *  `[]` when no value can match. */
+  values: string[] | null;
+}
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const LABEL_RESTRICTION_TS_SECTION: &str = LABEL_RESTRICTION_TS;
+
 /// One label's restriction, in the conformance corpus's shape.
 #[derive(Debug, Clone, Serialize)]
 pub struct RestrictionInfo {
@@ -168,6 +285,24 @@ pub fn restrictions(selector: &Selector) -> BTreeMap<String, RestrictionInfo> {
         .map(|(name, r)| (name, r.into()))
         .collect()
 }
+
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const EXPLANATION_TS: &str = r#"
+/** Why a selector (or one of its sub-expressions) is true or false on a label set. */
+export interface Explanation extends Span {
+  /** Canonical text of this sub-expression. */
+  text: string;
+  /** Its verdict on the labels. */
+  matched: boolean;
+  /** Its operands, in source order (empty for a comparison). */
+  children: Explanation[];
+}
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const EXPLANATION_TS_SECTION: &str = EXPLANATION_TS;
 
 /// A verdict tree node.
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +342,34 @@ impl ExplanationInfo {
         }
     }
 }
+
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const LINT_DIAGNOSTIC_TS: &str = r#"
+/** How serious a lint finding is. */
+export type Severity = "error" | "warning" | "info";
+
+/** One finding of {@link lintYaml}; the span is in the YAML text. */
+export interface LintDiagnostic extends Span {
+  /** Stable rule id, e.g. `"selector-syntax"`, `"k8s-selector-syntax"`, `"duplicate-resource"`. */
+  rule: string;
+  severity: Severity;
+  /** What is wrong. */
+  message: string;
+  /** What to do about it, when known. */
+  help: string | null;
+  /** The file name passed to {@link lintYaml}, or `"<input>"`. */
+  file: string;
+  /** 1-based line of `start`. */
+  line: number;
+  /** 1-based column of `start`, counted in Unicode scalar values. */
+  column: number;
+}
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const LINT_DIAGNOSTIC_TS_SECTION: &str = LINT_DIAGNOSTIC_TS;
 
 /// One finding of the policy linter, spans in both units.
 #[derive(Debug, Clone, Serialize)]
@@ -332,7 +495,92 @@ pub fn lint(text: &str, filename: &str) -> Vec<LintDiagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use std::collections::{BTreeSet, HashMap};
+
+    /// Every TypeScript declaration of this crate, as wasm-bindgen writes them.
+    fn declarations() -> String {
+        [
+            crate::span::SPAN_TS,
+            ERROR_INFO_TS,
+            SELECTOR_DIAGNOSTIC_TS,
+            CHECK_RESULT_TS,
+            TOKEN_TS,
+            LABEL_RESTRICTION_TS,
+            EXPLANATION_TS,
+            LINT_DIAGNOSTIC_TS,
+            crate::labels::LABELS_TS,
+        ]
+        .concat()
+    }
+
+    /// The fields an interface declares, its own and those of the interfaces it extends
+    /// (`Error` adds none that serde writes).
+    fn ts_fields(ts: &str, name: &str) -> BTreeSet<String> {
+        let head = format!("export interface {name} ");
+        let at = ts
+            .find(&head)
+            .unwrap_or_else(|| panic!("no interface {name}"));
+        let rest = &ts[at + head.len()..];
+        let (header, body) = rest.split_once('{').unwrap();
+        let body = &body[..body.find("\n}").unwrap()];
+        let mut fields: BTreeSet<String> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('/') && !l.starts_with('*'))
+            .filter_map(|l| l.split_once(':'))
+            .map(|(f, _)| f.trim_end_matches('?').to_string())
+            .collect();
+        if let Some(parents) = header.trim().strip_prefix("extends ") {
+            for parent in parents.split(',').map(str::trim).filter(|p| *p != "Error") {
+                fields.extend(ts_fields(ts, parent));
+            }
+        }
+        fields
+    }
+
+    fn keys<T: Serialize>(value: &T) -> BTreeSet<String> {
+        serde_json::to_value(value)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn typescript_interfaces_name_exactly_the_fields_serde_writes() {
+        let ts = declarations();
+        let error = Selector::parse("a = b").unwrap_err();
+        let info = ErrorInfo::new(&error, "a = b");
+        assert_eq!(keys(&info), ts_fields(&ts, "SelectorErrorInfo"));
+        let CheckResult::Invalid { diagnostics, .. } = CheckResult::of("a = b") else {
+            panic!("a = b parsed")
+        };
+        assert_eq!(keys(&diagnostics[0]), ts_fields(&ts, "SelectorDiagnostic"));
+        let tokens = TokensResult::of("has(a) &&");
+        assert_eq!(keys(&tokens), ts_fields(&ts, "TokensResult"));
+        assert_eq!(keys(&tokens.tokens[0]), ts_fields(&ts, "Token"));
+        let restrictions = restrictions(&Selector::parse("a == 'x'").unwrap());
+        assert_eq!(keys(&restrictions["a"]), ts_fields(&ts, "LabelRestriction"));
+        let s = Selector::parse("has(a) || has(b)").unwrap();
+        let explanation = ExplanationInfo::new(&s.explain(&[("a", "")]), s.source());
+        assert_eq!(keys(&explanation), ts_fields(&ts, "Explanation"));
+        let yaml = "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: p\nspec:\n  selector: a = b\n";
+        let found = lint(yaml, "f.yaml");
+        assert!(!found.is_empty());
+        assert_eq!(keys(&found[0]), ts_fields(&ts, "LintDiagnostic"));
+        // Both shapes of `CheckResult` and every token kind a selector can show.
+        let valid = serde_json::to_value(CheckResult::of("has(a)")).unwrap();
+        for key in valid.as_object().unwrap().keys() {
+            assert!(ts.contains(&format!("{key}: ")), "CheckResult lacks {key}");
+        }
+        let all = TokensResult::of("!a in {'x', 'y'} || has(b) && (c == 'd')");
+        for token in &all.tokens {
+            let kind = serde_json::to_value(token.kind).unwrap();
+            assert!(ts.contains(&format!("| {kind}")), "TokenKind lacks {kind}");
+        }
+    }
 
     fn json<T: Serialize>(v: &T) -> String {
         serde_json::to_value(v)

@@ -7,6 +7,27 @@
 
 use serde::Serialize;
 use std::ops::Range;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// The TypeScript declaration of the type(s) below, written into the package's `.d.ts`.
+// Read by the wasm-bindgen macro below (which rustc's dead-code pass does not count) and
+// by the tests.
+#[allow(dead_code)]
+pub(crate) const SPAN_TS: &str = r#"
+/** A range in the input, in UTF-16 code units and in UTF-8 bytes; `end` is exclusive. */
+export interface Span {
+  /** First UTF-16 code unit. */
+  start: number;
+  /** One past the last UTF-16 code unit. */
+  end: number;
+  /** First UTF-8 byte. */
+  byteStart: number;
+  /** One past the last UTF-8 byte. */
+  byteEnd: number;
+}
+"#;
+#[wasm_bindgen(typescript_custom_section)]
+const SPAN_TS_SECTION: &str = SPAN_TS;
 
 /// A span in both units: UTF-16 code units (`start`, `end`) and UTF-8 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

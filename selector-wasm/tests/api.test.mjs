@@ -1,4 +1,4 @@
-// The JavaScript API as documented in index.d.ts and the README.
+// The JavaScript API as documented in the generated declarations and the README.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { wasm } from "./helpers.mjs";
