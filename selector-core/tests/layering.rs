@@ -182,13 +182,13 @@ fn root_names(lib: &str) -> BTreeMap<String, String> {
                 None => (full.clone(), None),
             };
             let (module, name) = path.rsplit_once("::").unwrap();
-            let name = alias.unwrap_or_else(|| name.to_string());
-            let module = if name == "self" {
-                path.clone()
-            } else {
-                module.to_string()
+            // `pub use a::b::{self}` re-exports the module `a::b` itself, as `b`.
+            let name = match name {
+                "self" => module.rsplit("::").next().unwrap(),
+                _ => name,
             };
-            names.insert(name, module);
+            let name = alias.unwrap_or_else(|| name.to_string());
+            names.insert(name, module.to_string());
         }
     }
     names
@@ -286,6 +286,14 @@ fn the_checker_reads_paths() {
     assert_eq!(
         target("crate::Selector", "index", &modules, &roots),
         "selector"
+    );
+    let lib = "pub use syntax::ast::{self, Expr};\npub use selector::Selector;";
+    let roots = root_names(lib);
+    assert_eq!(roots["ast"], "syntax::ast");
+    assert_eq!(roots["Expr"], "syntax::ast");
+    assert_eq!(
+        target("crate::ast::Span", "algebra", &modules, &roots),
+        "syntax::ast"
     );
     assert!(product_code("a\n#[cfg(test)]\nmod tests {\nuse crate::x;\n}").trim() == "a");
     // A module that points up the list is caught.
