@@ -33,6 +33,7 @@
 //! - Nothing in this crate panics on any input; the cargo-fuzz targets in `fuzz/` check
 //!   this continuously, and every input that ever failed is replayed by `cargo test`.
 
+pub mod algebra;
 pub mod ast;
 pub mod compile;
 pub mod error;
@@ -52,6 +53,7 @@ mod tree;
 pub mod vm;
 pub mod walk;
 
+pub use algebra::{Comparison, Relation, Witness};
 pub use ast::Expr;
 pub use error::{ErrorKind, ParseError};
 pub use explain::Explanation;
