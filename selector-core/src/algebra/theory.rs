@@ -21,9 +21,10 @@
 //!   negated literal that `G` fails, `x` fails too: `G` satisfies `L` whenever anything does.
 //!
 //! So no overlap of prefix, substrings and suffix (`abc…` and `…bcd` sharing `bc`) needs to
-//! be tried: overlaps only make a value shorter, and a shorter value can only fall into
-//! more negated literals, never fewer. The short, readable candidate without separators
-//! (`p*·c₁·…·cₙ·s*`) is tried first for nicer witnesses; `G` decides.
+//! be tried for completeness: overlaps only make a value shorter, and a shorter value can
+//! only fall into more negated literals, never fewer. Two readable candidates are tried
+//! first for nicer witnesses, the pieces overlapped as far as they go and the pieces joined
+//! as they are (`p*·c₁·…·cₙ·s*`); `G` decides.
 
 use super::formula::{Atom, Kind};
 
@@ -67,7 +68,17 @@ pub(crate) fn solve<'a>(
         .collect();
     middle.sort_unstable();
     middle.dedup();
-    // Readable first: the pieces joined as they are.
+    // Readable first: the pieces overlapped where they can be, then joined as they are.
+    let mut merged = String::from(prefix);
+    for piece in &middle {
+        if !merged.contains(piece) {
+            append_overlapping(&mut merged, piece);
+        }
+    }
+    append_overlapping(&mut merged, suffix);
+    if satisfies(&merged) {
+        return Some(Some(merged));
+    }
     let plain: String = std::iter::once(prefix)
         .chain(middle.iter().copied())
         .chain(std::iter::once(suffix))
@@ -83,6 +94,15 @@ pub(crate) fn solve<'a>(
     }
     // Complete by the module doc's argument: if `G` fails, nothing satisfies `lits`.
     satisfies(&general).then_some(Some(general))
+}
+
+/// Appends `piece` to `s`, sharing the longest suffix of `s` that is a prefix of `piece`.
+fn append_overlapping(s: &mut String, piece: &str) {
+    let overlap = (0..=piece.len().min(s.len()))
+        .rev()
+        .find(|&n| piece.is_char_boundary(n) && s.ends_with(piece.get(..n).unwrap_or("")))
+        .unwrap_or(0);
+    s.push_str(piece.get(overlap..).unwrap_or(""));
 }
 
 /// A character that occurs in none of `operands`: a readable one when possible.
@@ -141,6 +161,23 @@ mod tests {
             (Eq, "abcd", false),
         ];
         assert_eq!(run(&lits), Some(Some("abcxbcd".into())));
+    }
+
+    #[test]
+    fn readable_witnesses_overlap_the_pieces() {
+        use Kind::*;
+        let lits = [
+            (StartsWith, "pr", true),
+            (Contains, "r", true),
+            (EndsWith, "rod", true),
+        ];
+        assert_eq!(run(&lits), Some(Some("prod".into())));
+        let lits = [
+            (Contains, "abc", true),
+            (Contains, "cde", true),
+            (EndsWith, "éa", true),
+        ];
+        assert_eq!(run(&lits), Some(Some("abcdeéa".into())));
     }
 
     #[test]
