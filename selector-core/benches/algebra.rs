@@ -115,6 +115,28 @@ fn cnf(order: impl Iterator<Item = usize>) -> Selector {
     })
 }
 
+/// The pigeonhole principle, `n + 1` pigeons into `n` holes, in `has()` tests: unsatisfiable,
+/// and hard for every DPLL search (the documented exponential case).
+fn pigeonhole(n: usize) -> Selector {
+    let mut parts = Vec::new();
+    for i in 0..=n {
+        let holes: Vec<String> = (0..n).map(|h| format!("has(p{i}h{h})")).collect();
+        parts.push(format!("({})", holes.join(" || ")));
+    }
+    for h in 0..n {
+        for i in 0..=n {
+            for j in i + 1..=n {
+                parts.push(format!("!(has(p{i}h{h}) && has(p{j}h{h}))"));
+            }
+        }
+    }
+    Selector::parse(&parts.join(" && ")).unwrap_or_else(|_| {
+        Selector::from_expr(selector_core::Expr::All {
+            span: Default::default(),
+        })
+    })
+}
+
 fn benches(c: &mut Criterion) {
     let w = match workload() {
         Ok(w) => w,
@@ -168,6 +190,15 @@ fn benches(c: &mut Criterion) {
         g.bench_function(format!("equivalent, {n}-clause CNF vs reversed"), |b| {
             b.iter(|| black_box(fwd.equivalent(&back)))
         });
+    }
+    for n in [4, 5, 6] {
+        let s = pigeonhole(n);
+        let name = format!(
+            "is_satisfiable, pigeonhole {} into {n} ({} bytes)",
+            n + 1,
+            s.source().len()
+        );
+        g.bench_function(name, |b| b.iter(|| black_box(s.is_satisfiable())));
     }
     g.finish();
 }

@@ -2,27 +2,28 @@
 //! the whole language, with witnesses.
 //!
 //! # The decision procedure
-//! A selector is turned into a Boolean formula in negation normal form over per-label atoms
-//! (`has`, `==`, `contains`, `starts with`, `ends with`; [`formula`]). A label set is a
-//! model when the formula is true and, for each label, one value (or absence) makes that
-//! label's literals true. The per-label question is decided exactly by testing at most two
-//! candidate values (`theory`: the literal's own value when an `==` is asserted, else
-//! prefix·f·substrings·f·suffix with `f` a fresh character; the module proves this
-//! complete). The Boolean part is searched by DPLL (`search`): unit propagation, decisions
-//! in source order, each label's literals checked by the theory as soon as they are
-//! assigned, so a contradiction is found at the assignment that causes it.
+//! A selector becomes a Boolean formula in negation normal form over per-label atoms
+//! (`has`, `==`, `contains`, `starts with`, `ends with`, all false on an absent label;
+//! `formula.rs`). A label set is a model when the formula is true and, for each label, one
+//! value (or absence) makes that label's literals true. That per-label question is decided
+//! exactly by one candidate value (`theory.rs`: the operand of an asserted `==`, else
+//! prefix·f·substrings·f·suffix with `f` a character in no operand; the file proves that if
+//! any value works, this one does). The Boolean part is searched by DPLL (`search.rs`): unit
+//! propagation, decisions in source order, each label's literals checked by the theory as
+//! soon as they are assigned, and every state whose decision failed both ways remembered, so
+//! no sub-search is repeated.
 //!
 //! # Cost
 //! Satisfiability of these formulas is NP-complete (`has(x)` atoms alone encode propositional
-//! SAT), so no exact procedure is polynomial in general. Ours costs O(size) per search
-//! step, and the number of steps is bounded by the decisions that are really open:
-//! conjunctions of literals, `in`/`not in` sets and `||`/`&&` chains of any length are
-//! decided by propagation and one decision per literal, without backtracking over earlier
-//! ones; a 20-term chain against its permutation takes a few hundred steps (see the tests).
-//! Backtracking grows only with formulas that mix many `||` whose operands conflict across
-//! clauses (distributing a CNF against its DNF), which is as large as the DNF itself.
-//! Each step also asks the theory about one label: linear in that label's literals times
-//! their lengths. Figures: `benches/algebra.rs`.
+//! SAT), so no exact procedure is polynomial on every input. Each search step costs
+//! O(formula size), plus one theory check: linear in the literals of one label times their
+//! lengths. The steps stay few on selectors as people write them: chains of literals,
+//! `in`/`not in` sets and `||` chains are decided by propagation and at most one decision per
+//! literal; a CNF of n clauses against a permutation of its clauses needs O(n²) steps, not
+//! 2ⁿ, because the states after each clause coincide and are remembered (`tests/algebra.rs`
+//! has 20 clauses; `benches/algebra.rs` measures 20 and 40 and the shared workload). What
+//! remains exponential are formulas that are hard as propositional SAT, such as the
+//! pigeonhole principle written in `has()` tests (measured in `benches/algebra.rs`).
 //!
 //! Every witness and counterexample is checked with [`Selector::matches`] before it is
 //! returned; a model that failed the check would be a bug in this module (`debug_assert!`),
