@@ -14,6 +14,7 @@
 //! lintYaml(policyText);                 // [{ rule, severity, message, line, column, start, end, ... }]
 //! ```
 
+mod algebra;
 mod labels;
 pub mod model;
 pub mod span;
