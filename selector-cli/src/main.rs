@@ -2,6 +2,7 @@
 //! Calico selectors. Argument parsing and output only; the work is done by
 //! `selector-core` and `selector-policy`.
 
+mod compare;
 mod render;
 
 use std::collections::{BTreeMap, HashMap};
@@ -125,6 +126,16 @@ enum Command {
         #[arg(long, value_enum, default_value = "dir")]
         scope: ScopeArg,
     },
+    /// How two selectors relate (equivalent, A ⊂ B, B ⊂ A, disjoint, overlapping), with witnesses.
+    Compare {
+        /// Selector A.
+        a: String,
+        /// Selector B.
+        b: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// Rewrite selectors to canonical text in place, keeping every other byte.
     Fmt {
         /// Files or directories.
@@ -177,6 +188,7 @@ fn main() -> ExitCode {
             scope,
         } => select(&paths, format, scope),
         Command::Fmt { paths, check } => fmt(&paths, check),
+        Command::Compare { a, b, format } => compare::compare(&a, &b, format),
     };
     match result {
         Ok(code) => ExitCode::from(code),

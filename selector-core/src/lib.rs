@@ -33,6 +33,7 @@
 //! - Nothing in this crate panics on any input; the cargo-fuzz targets in `fuzz/` check
 //!   this continuously, and every input that ever failed is replayed by `cargo test`.
 
+pub mod algebra;
 mod explain;
 mod id;
 pub mod index;
@@ -51,6 +52,7 @@ pub mod walk;
 
 pub mod compile;
 
+pub use algebra::{Comparison, Relation, Witness};
 pub use explain::Explanation;
 pub use id::unique_id;
 pub use labels::{LabelLookup, Labels, Layered};

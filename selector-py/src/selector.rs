@@ -317,6 +317,49 @@ impl PySelector {
     fn __deepcopy__<'py>(slf: Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
         slf
     }
+
+    // The selector algebra (`selector_core::algebra`): exact answers, computed without the GIL.
+
+    /// True if some label set matches the selector.
+    fn is_satisfiable(&self, py: Python<'_>) -> PyResult<bool> {
+        let s = &self.inner;
+        py.detach(|| guard("deciding satisfiability", || s.is_satisfiable()))
+    }
+
+    /// True if every label set matching this selector matches `other`.
+    fn implies(&self, py: Python<'_>, other: &Bound<'_, PySelector>) -> PyResult<bool> {
+        let (s, t) = (&self.inner, &other.get().inner);
+        py.detach(|| guard("deciding implication", || s.implies(t)))
+    }
+
+    /// True if this selector and `other` match the same label sets.
+    fn equivalent(&self, py: Python<'_>, other: &Bound<'_, PySelector>) -> PyResult<bool> {
+        let (s, t) = (&self.inner, &other.get().inner);
+        py.detach(|| guard("deciding equivalence", || s.equivalent(t)))
+    }
+
+    /// True if some label set matches both this selector and `other`.
+    fn intersects(&self, py: Python<'_>, other: &Bound<'_, PySelector>) -> PyResult<bool> {
+        let (s, t) = (&self.inner, &other.get().inner);
+        py.detach(|| guard("deciding intersection", || s.intersects(t)))
+    }
+
+    /// A label set (labels not in it are absent) that matches the selector, or `None`.
+    fn witness(&self, py: Python<'_>) -> PyResult<Option<BTreeMap<String, String>>> {
+        let s = &self.inner;
+        py.detach(|| guard("finding a witness", || s.witness()))
+    }
+
+    /// A label set that matches this selector and not `other`, or `None` when this selector
+    /// implies `other`.
+    fn counterexample(
+        &self,
+        py: Python<'_>,
+        other: &Bound<'_, PySelector>,
+    ) -> PyResult<Option<BTreeMap<String, String>>> {
+        let (s, t) = (&self.inner, &other.get().inner);
+        py.detach(|| guard("finding a counterexample", || s.counterexample(t)))
+    }
 }
 
 /// What every label set matching a selector needs for one label (Calico's label restriction).

@@ -145,6 +145,32 @@ test("the example chips and the URL hash carry the selector", async () => {
   assert.equal(await page.inputValue("#selector-input"), 'projectcalico.org/namespace in {"monitoring", "calico-system"} && !has(tier)');
 });
 
+test("compare with: the relation of two selectors, with a label set per region", async () => {
+  await typeSelector('app starts with "pr" && app ends with "od"');
+  const field = page.locator("#compare-input");
+  assert.match(await page.textContent("#compare-relation"), /second selector/);
+  await field.fill('app == "prod"');
+  assert.equal(await page.getAttribute("#compare-relation", "data-relation"), "superset");
+  assert.match(await page.textContent("#compare-relation"), /^B ⊂ A — /);
+  assert.equal(await page.textContent("#compare-both"), 'app = "prod"');
+  assert.equal(await page.textContent("#compare-only-a"), 'app = "prxod"');
+  assert.equal(await page.textContent("#compare-only-b"), "none");
+  assert.ok(await page.isVisible("#compare-regions"));
+  await page.screenshot({ path: `${ARTIFACTS}/editor-compare.png`, fullPage: true });
+
+  // Editing the selector re-compares; an invalid second selector says so.
+  await typeSelector('app == "web"');
+  assert.equal(await page.getAttribute("#compare-relation", "data-relation"), "disjoint");
+  await field.fill("app = web");
+  assert.equal(await page.getAttribute("#compare-relation", "data-relation"), "invalid");
+  assert.equal(await page.getAttribute("#compare-input", "aria-invalid"), "true");
+  assert.ok(!(await page.isVisible("#compare-regions")));
+  await field.fill('!has(app)');
+  assert.equal(await page.getAttribute("#compare-relation", "data-relation"), "disjoint");
+  assert.equal(await page.textContent("#compare-only-b"), "(no labels)");
+  await field.fill("");
+});
+
 test("tabs follow the WAI-ARIA pattern", async () => {
   await page.focus("#tab-selector");
   await page.keyboard.press("ArrowRight");

@@ -16,6 +16,7 @@
 //! lintYaml(policyText);                 // [{ rule, severity, message, line, column, start, end, ... }]
 //! ```
 
+mod algebra;
 mod labels;
 pub mod model;
 pub mod span;

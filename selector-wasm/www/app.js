@@ -2,6 +2,7 @@
 // module (`wasm-bindgen --target web` build in ../pkg-web/); this file only renders.
 import init, * as api from "../pkg-web/selector_wasm.js";
 import { ENDPOINTS, DEFAULT_SELECTOR, SEED_POLICY, BUGGY_POLICY } from "./data.js";
+import { renderComparison } from "./compare.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -125,6 +126,7 @@ function updateSelector() {
   }
   renderSelectorLayer(text, toks);
   renderEndpoints();
+  renderComparison(api, selector, $("compare-input").value);
   const hash = `#selector=${encodeURIComponent(text)}`;
   if (location.hash !== hash) history.replaceState(null, "", hash);
 }
@@ -480,6 +482,7 @@ async function main() {
       setTimeout(() => (button.textContent = "Copy"), 1200);
     });
   }
+  $("compare-input").addEventListener("input", () => renderComparison(api, selector, $("compare-input").value));
   $("add-endpoint").addEventListener("click", () => {
     const n = endpoints.filter((e) => e.kind === "Custom").length + 1;
     endpoints.push({ kind: "Custom", name: `endpoint-${n}`, labels: {}, text: "", error: null });

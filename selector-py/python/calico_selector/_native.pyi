@@ -90,6 +90,19 @@ class Selector:
     def __reduce__(self) -> tuple[type[Selector], tuple[str]]: ...
     def __copy__(self) -> Selector: ...
     def __deepcopy__(self, memo: Any, /) -> Selector: ...
+    def is_satisfiable(self) -> bool:
+        """True if some label set matches the selector (exact for every operator)."""
+    def implies(self, other: Selector) -> bool:
+        """True if every label set matching this selector matches ``other``."""
+    def equivalent(self, other: Selector) -> bool:
+        """True if this selector and ``other`` match the same label sets."""
+    def intersects(self, other: Selector) -> bool:
+        """True if some label set matches both this selector and ``other``."""
+    def witness(self) -> dict[str, str] | None:
+        """A label set matching the selector (labels not in it are absent), or ``None``."""
+    def counterexample(self, other: Selector) -> dict[str, str] | None:
+        """A label set matching this selector and not ``other``, or ``None`` if it implies
+        ``other``."""
 
 @final
 class LabelRestriction:
