@@ -2,6 +2,9 @@
 //! Calico selectors. Argument parsing and output only; the work is done by
 //! `selector-core` and `selector-policy`.
 
+mod flow;
+mod policies;
+mod reach;
 mod render;
 
 use std::collections::{BTreeMap, HashMap};
@@ -134,6 +137,57 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Verdict and trace of one flow (exit 0 allowed, 1 denied).
+    Flow {
+        /// Files or directories, applied together in order.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Source: `hostendpoint/NAME`, `pod/NAMESPACE/NAME` or an IP address.
+        #[arg(long)]
+        from: String,
+        /// Destination, written like `--from`.
+        #[arg(long)]
+        to: String,
+        /// Destination port (the ICMP type for ICMP).
+        #[arg(long)]
+        port: u32,
+        /// tcp, udp, sctp, icmp, icmpv6 or a protocol number.
+        #[arg(long, default_value = "tcp")]
+        protocol: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Every source the input knows, with its verdict towards one endpoint and port.
+    Reach {
+        /// Files or directories, applied together in order.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Destination: `hostendpoint/NAME`, `pod/NAMESPACE/NAME` or an IP address.
+        #[arg(long)]
+        to: String,
+        /// Destination port.
+        #[arg(long)]
+        port: u32,
+        /// tcp, udp, sctp, icmp, icmpv6 or a protocol number.
+        #[arg(long, default_value = "tcp")]
+        protocol: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// The tiers, policies and profiles that apply to an endpoint, in evaluation order.
+    Policies {
+        /// Files or directories, applied together in order.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// `hostendpoint/NAME`, `pod/NAMESPACE/NAME` or an IP address.
+        #[arg(long)]
+        endpoint: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
 }
 
 /// Exit code for usage and I/O errors.
@@ -145,7 +199,10 @@ fn main() -> ExitCode {
         Command::Check { format, .. }
         | Command::Eval { format, .. }
         | Command::Explain { format, .. }
-        | Command::Select { format, .. } => *format == Format::Sarif,
+        | Command::Select { format, .. }
+        | Command::Flow { format, .. }
+        | Command::Reach { format, .. }
+        | Command::Policies { format, .. } => *format == Format::Sarif,
         _ => false,
     };
     if sarif_elsewhere {
@@ -177,6 +234,26 @@ fn main() -> ExitCode {
             scope,
         } => select(&paths, format, scope),
         Command::Fmt { paths, check } => fmt(&paths, check),
+        Command::Flow {
+            paths,
+            from,
+            to,
+            port,
+            protocol,
+            format,
+        } => flow::flow(&paths, &from, &to, port, &protocol, format),
+        Command::Reach {
+            paths,
+            to,
+            port,
+            protocol,
+            format,
+        } => reach::reach(&paths, &to, port, &protocol, format),
+        Command::Policies {
+            paths,
+            endpoint,
+            format,
+        } => policies::policies(&paths, &endpoint, format),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,6 +11,7 @@
 //! ```
 
 pub mod diag;
+pub mod eval;
 pub mod fmt;
 pub mod k8s;
 pub mod lint;
