@@ -530,8 +530,18 @@ fn calico_policy(ctx: &Ctx, d: &Doc) -> Result<Option<RawPolicy>, String> {
         apply_on_forward: boolean(spec.get("applyOnForward")),
         ingress_rules,
         egress_rules,
-        loc: ctx.loc(d.file, d.node.span.start),
+        loc: name_loc(ctx, d),
     }))
+}
+
+/// Where a resource is named (its `metadata.name` line), else where it starts.
+fn name_loc(ctx: &Ctx, d: &Doc) -> Option<Loc> {
+    let at = d
+        .node
+        .get("metadata")
+        .and_then(|m| m.get_key("name"))
+        .map_or(d.node.span.start, |n| n.span.start);
+    ctx.loc(d.file, at)
 }
 
 /// A Kubernetes NetworkPolicy as Calico converts it (POLICY.md 2.3).
@@ -667,7 +677,7 @@ fn k8s_policy(ctx: &Ctx, d: &Doc, staged: bool) -> Result<RawPolicy, String> {
         apply_on_forward: false,
         ingress_rules,
         egress_rules,
-        loc: ctx.loc(d.file, d.node.span.start),
+        loc: name_loc(ctx, d),
     })
 }
 
@@ -726,7 +736,7 @@ fn felix(ctx: &Ctx, d: &Doc) -> Felix {
     if let Some(p) = number(spec.get("vxlanPort")).and_then(|f| u16::try_from(f as i64).ok()) {
         f.vxlan_port = p;
     }
-    f.loc = ctx.loc(d.file, d.node.span.start);
+    f.loc = name_loc(ctx, d);
     f
 }
 
@@ -858,7 +868,7 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, LoadError> {
                         name: d.name.clone(),
                         ingress,
                         egress,
-                        loc: ctx.loc(d.file, d.node.span.start),
+                        loc: name_loc(&ctx, d),
                     },
                 );
                 profile_labels.insert(d.name.clone(), labels(spec.get("labelsToApply")));
@@ -924,7 +934,7 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, LoadError> {
                 labels: all,
                 profiles,
                 ports,
-                loc: ctx.loc(d.file, d.node.span.start),
+                loc: name_loc(&ctx, d),
             });
         } else if k8s(d) && d.kind == "Pod" {
             let ns = d.namespace.clone().unwrap_or_else(|| "default".into());
@@ -1013,7 +1023,7 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, LoadError> {
                 labels: all,
                 profiles: vec![kns, ksa],
                 ports,
-                loc: ctx.loc(d.file, d.node.span.start),
+                loc: name_loc(&ctx, d),
             });
         } else if calico(d) && (d.kind == "GlobalNetworkSet" || d.kind == "NetworkSet") {
             let mut all = own.clone();

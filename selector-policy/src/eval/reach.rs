@@ -15,9 +15,10 @@ use super::trace::{Decision, Verdict};
 pub struct ReachSource {
     /// `hostendpoint/NAME`, `pod/NS/NAME`, `globalnetworkset/NAME`, `networkset/NS/NAME` or `external`.
     pub source: String,
-    /// The address range this entry stands for (network sets and `external`), e.g. `10.0.0.0-10.255.255.255`.
-    pub range: Option<String>,
-    /// The address the flow was evaluated from.
+    /// The address ranges this entry stands for (network sets and `external`), e.g.
+    /// `10.0.0.0-10.255.255.255`; empty for endpoints.
+    pub ranges: Vec<String>,
+    /// The address the flow was evaluated from (the first range's representative).
     pub address: Option<String>,
     /// The verdict.
     pub verdict: Verdict,
@@ -109,7 +110,7 @@ impl Cluster {
             port16 = fv.query.port;
             sources.push(ReachSource {
                 source: r.to_string(),
-                range: None,
+                ranges: Vec::new(),
                 address: None,
                 verdict: fv.verdict,
                 decided_by: fv.decided_by,
@@ -146,7 +147,8 @@ impl Cluster {
                 }
             }
             let cuts: Vec<u128> = cuts.into_iter().collect();
-            let mut last: Option<(String, Verdict, Decision, u128)> = None;
+            // Pieces with the same owner, verdict and decision are one entry.
+            let first_piece = sources.len();
             for (i, &lo) in cuts.iter().enumerate() {
                 let hi = cuts.get(i + 1).map_or(max, |n| n - 1);
                 // Pick a representative not owned by an endpoint, when the piece has one.
@@ -178,23 +180,24 @@ impl Cluster {
                 };
                 proto_name.clone_from(&fv.query.protocol);
                 port16 = fv.query.port;
-                let merge = matches!(&last, Some((n, v, d, _)) if *n == name && *v == fv.verdict && *d == fv.decided_by);
-                if merge {
-                    if let Some(prev) = sources.last_mut() {
-                        let start = last.as_ref().map_or(lo, |l| l.3);
-                        prev.range = Some(format!("{}-{}", addr(start, v6), addr(hi, v6)));
-                        for u in fv.uncertain {
-                            if !prev.uncertain.contains(&u) {
-                                prev.uncertain.push(u);
-                            }
+                let range = format!("{}-{}", addr(lo, v6), addr(hi, v6));
+                let same = sources.get_mut(first_piece..).and_then(|s| {
+                    s.iter_mut().find(|x| {
+                        x.source == name && x.verdict == fv.verdict && x.decided_by == fv.decided_by
+                    })
+                });
+                if let Some(prev) = same {
+                    prev.ranges.push(range);
+                    for u in fv.uncertain {
+                        if !prev.uncertain.contains(&u) {
+                            prev.uncertain.push(u);
                         }
                     }
                     continue;
                 }
-                last = Some((name.clone(), fv.verdict, fv.decided_by.clone(), lo));
                 sources.push(ReachSource {
                     source: name,
-                    range: Some(format!("{}-{}", addr(lo, v6), addr(hi, v6))),
+                    ranges: vec![range],
                     address: Some(ip.to_string()),
                     verdict: fv.verdict,
                     decided_by: fv.decided_by,
@@ -209,9 +212,15 @@ impl Cluster {
         let allowed: Vec<String> = sources
             .iter()
             .filter(|s| s.verdict == Verdict::Allow)
-            .map(|s| match (&s.range, s.source.as_str()) {
-                (Some(r), _) => format!("{} ({r})", s.source),
-                (None, n) => n.to_string(),
+            .map(|s| {
+                let whole = !sources
+                    .iter()
+                    .any(|o| o.source == s.source && o.verdict != Verdict::Allow);
+                match (whole, s.source.as_str()) {
+                    (true, "external") => "external (any other address)".to_string(),
+                    (true, n) => n.to_string(),
+                    (false, n) => format!("{n} ({})", s.ranges.join(", ")),
+                }
             })
             .collect();
         let summary = if allowed.is_empty() {

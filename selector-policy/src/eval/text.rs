@@ -60,18 +60,17 @@ pub fn flow(v: &FlowVerdict) -> String {
 pub fn reach(r: &Reach) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "who can reach {} on {} {}:", r.to, r.protocol, r.port);
-    let width = r.sources.iter().map(|x| x.source.len()).max().unwrap_or(0);
     for x in &r.sources {
-        let _ = write!(s, "  {:5} {:width$}", verdict_word(x.verdict), x.source);
-        if let Some(range) = &x.range {
-            let _ = write!(s, "  {range}");
-        }
-        let _ = write!(s, "  by {}", describe(&x.decided_by));
-        if let Some(l) = &x.decided_by.loc {
-            let _ = write!(s, " [{}:{}]", l.file, l.line);
+        let _ = write!(s, "  {:5} {}", verdict_word(x.verdict), x.source);
+        if !x.ranges.is_empty() {
+            let _ = write!(s, " {}", x.ranges.join(", "));
         }
         if !x.uncertain.is_empty() {
             s.push_str(" (uncertain)");
+        }
+        let _ = write!(s, "\n        by {}", describe(&x.decided_by));
+        if let Some(l) = &x.decided_by.loc {
+            let _ = write!(s, " [{}:{}]", l.file, l.line);
         }
         s.push('\n');
     }
