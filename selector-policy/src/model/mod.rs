@@ -3,6 +3,7 @@
 //! profiles endpoints inherit from ([`profiles`]) and Kubernetes policies in Calico form
 //! ([`k8s_policy`]).
 
+pub mod k8s_policy;
 pub mod profiles;
 pub mod read;
 pub mod select;
@@ -11,8 +12,8 @@ pub mod value;
 
 pub use profiles::{Profile, ProfileOrigin, Profiles};
 pub use select::{
-    peer_selector, policy_selector, Endpoint, Model, PeerSelector, SelectorCache, AUTOMATIC_LABELS,
-    NS_LABEL, ORCH_LABEL, SA_LABEL,
+    entity_selector, peer_selector, policy_selector, spec_policy_selector, Endpoint, Model,
+    PeerSelector, SelectorCache, AUTOMATIC_LABELS, NS_LABEL, ORCH_LABEL, SA_LABEL,
 };
 pub use spec::*;
 pub use value::{DecodeIssue, IssueKind, Raw, RawKind, Spanned, Val, ValExt};

@@ -424,6 +424,10 @@ impl<'t> Reader<'t> {
     }
 
     fn string_node(&mut self, k: &Node, v: &Node, path: String) -> Val<String> {
+        if v.tag.as_ref().is_some_and(|t| !t.starts_with("!!")) {
+            // `selector: !has(x)`: YAML reads a tag, not the text; never an empty string.
+            return self.bad_value(k, v);
+        }
         match (raw_kind(v), v.as_str()) {
             (RawKind::String, Some(s)) => {
                 Spanned::new(Ok(s.to_string()), v.span.clone(), k.span.clone())

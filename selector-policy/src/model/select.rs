@@ -16,8 +16,8 @@ use super::profiles::{
     namespace_profile, service_account_profile, ProfileOrigin, Profiles, K8S_NAMESPACE_NAME_LABEL,
     NAME_LABEL,
 };
-use super::spec::{List, Spec};
-use super::value::ValExt;
+use super::spec::{EntityRule, List, PolicySpec, Spec};
+use super::value::{Val, ValExt};
 use crate::resource::{Kind, Peer, Resource, SelectorField};
 
 /// `projectcalico.org/namespace`, on every namespaced endpoint and network set.
@@ -84,7 +84,8 @@ fn prefixed(cache: &mut SelectorCache, field: Option<&SelectorField>, prefix: &s
     }
 }
 
-fn quote(v: &str) -> String {
+/// A label value quoted for a Calico selector (double quotes unless it holds one).
+pub(crate) fn quote(v: &str) -> String {
     if v.contains('"') {
         format!("'{v}'")
     } else {
@@ -105,19 +106,67 @@ pub struct PeerSelector {
 /// The combined selector of a policy (SPEC section 8), or `None` when a part is invalid.
 pub fn policy_selector(cache: &mut SelectorCache, res: &Resource) -> Option<Selector> {
     let policy = res.policy.as_ref()?;
-    let s = match part(cache, policy.selector.as_ref()) {
+    let s = part(cache, policy.selector.as_ref());
+    let ns = prefixed(cache, policy.namespace_selector.as_ref(), "pcns.");
+    let sa = prefixed(cache, policy.service_account_selector.as_ref(), "pcsa.");
+    combine_policy(
+        cache,
+        namespace_of_policy(res.kind, res.namespace.as_deref()),
+        s,
+        ns,
+        sa,
+    )
+}
+
+/// The namespace a policy is limited to (`None` for global policies).
+fn namespace_of_policy(kind: Kind, namespace: Option<&str>) -> Option<&str> {
+    kind.is_namespaced().then(|| namespace.unwrap_or("default"))
+}
+
+/// A typed selector value as a part: absent, invalid (not a string or not parsable), or
+/// the canonical text with `prefix` on every label.
+fn typed_part(cache: &mut SelectorCache, v: Option<&Val<String>>, prefix: &str) -> Part {
+    match v {
+        None => Part::Absent,
+        Some(v) => match v.get().and_then(|t| cache.parse(t)) {
+            Some(s) if prefix.is_empty() => Part::Valid(s.canonical().to_string()),
+            Some(s) => Part::Valid(s.with_label_prefix(prefix).canonical().to_string()),
+            None => Part::Invalid,
+        },
+    }
+}
+
+/// The combined selector of a typed policy spec (SPEC section 8): `namespace` is the
+/// policy's namespace for namespaced kinds, `None` for global ones. `None` when a part is
+/// invalid (Calico would reject the policy).
+pub fn spec_policy_selector(
+    cache: &mut SelectorCache,
+    namespace: Option<&str>,
+    spec: &PolicySpec,
+) -> Option<Selector> {
+    let s = typed_part(cache, spec.selector.as_ref(), "");
+    let ns = typed_part(cache, spec.namespace_selector.as_ref(), "pcns.");
+    let sa = typed_part(cache, spec.service_account_selector.as_ref(), "pcsa.");
+    combine_policy(cache, namespace, s, ns, sa)
+}
+
+fn combine_policy(
+    cache: &mut SelectorCache,
+    namespace: Option<&str>,
+    s: Part,
+    ns: Part,
+    sa: Part,
+) -> Option<Selector> {
+    let s = match s {
         Part::Absent => None,
         Part::Invalid => return None,
         Part::Valid(s) => Some(s),
     };
-    let ns = prefixed(cache, policy.namespace_selector.as_ref(), "pcns.");
-    let sa = prefixed(cache, policy.service_account_selector.as_ref(), "pcsa.");
     if matches!(ns, Part::Invalid) || matches!(sa, Part::Invalid) {
         return None;
     }
-    let text = match res.kind {
-        Kind::NetworkPolicy | Kind::StagedNetworkPolicy => {
-            let ns_name = res.namespace.as_deref().unwrap_or("default");
+    let text = match namespace {
+        Some(ns_name) => {
             let mut t = match s {
                 Some(s) => format!("({s}) && {NS_LABEL} == {}", quote(ns_name)),
                 None => format!("{NS_LABEL} == {}", quote(ns_name)),
@@ -127,7 +176,7 @@ pub fn policy_selector(cache: &mut SelectorCache, res: &Resource) -> Option<Sele
             }
             t
         }
-        _ => {
+        None => {
             let mut t = s.unwrap_or_else(|| "all()".to_string());
             if let Part::Valid(ns) = ns {
                 t = format!("({t}) && {ns}").replace("all()", &format!("has({NS_LABEL})"));
@@ -157,32 +206,100 @@ pub fn peer_selector(
         None => None,
         Some(f) => Some(cache.field(f)?.clone()),
     };
-    let namespace_part = match prefixed(cache, peer.namespace_selector.as_ref(), "pcns.") {
+    let namespace = res
+        .namespace
+        .as_deref()
+        .filter(|_| res.kind.is_namespaced());
+    let parts = PeerParts {
+        namespace_selector: prefixed(cache, peer.namespace_selector.as_ref(), "pcns."),
+        service_account_selector: prefixed(cache, peer.service_account_selector.as_ref(), "pcsa."),
+        service_account_names: peer.service_account_names.clone(),
+        selector: part(cache, peer.selector.as_ref()),
+    };
+    combine_peer(cache, namespace, parts, not_selector)
+}
+
+/// The selectors of a typed rule peer (SPEC section 8): `namespace` is the policy's
+/// namespace, `None` for a global policy. `None` when a part is invalid.
+pub fn entity_selector(
+    cache: &mut SelectorCache,
+    namespace: Option<&str>,
+    entity: &EntityRule,
+) -> Option<PeerSelector> {
+    let sa = entity.service_accounts.as_ref();
+    let sa_match = match sa {
+        Some(v) => Some(v.get()?),
+        None => None,
+    };
+    let names: Vec<String> = match sa_match.and_then(|m| m.names.as_ref()) {
+        None => Vec::new(),
+        Some(list) => list
+            .get()?
+            .iter()
+            .map(|n| n.get().cloned())
+            .collect::<Option<Vec<String>>>()?,
+    };
+    let sa_selector = sa_match.and_then(|m| m.selector.as_ref());
+    let has_selection = entity.selector.is_some()
+        || entity.not_selector.is_some()
+        || entity.namespace_selector.is_some()
+        || sa_selector.is_some()
+        || !names.is_empty();
+    if !has_selection {
+        return Some(PeerSelector {
+            selector: None,
+            not_selector: None,
+        });
+    }
+    let not_selector = match &entity.not_selector {
+        None => None,
+        Some(v) => Some(cache.parse(v.get()?)?.clone()),
+    };
+    let parts = PeerParts {
+        namespace_selector: typed_part(cache, entity.namespace_selector.as_ref(), "pcns."),
+        service_account_selector: typed_part(cache, sa_selector, "pcsa."),
+        service_account_names: names,
+        selector: typed_part(cache, entity.selector.as_ref(), ""),
+    };
+    combine_peer(cache, namespace, parts, not_selector)
+}
+
+struct PeerParts {
+    namespace_selector: Part,
+    service_account_selector: Part,
+    service_account_names: Vec<String>,
+    selector: Part,
+}
+
+fn combine_peer(
+    cache: &mut SelectorCache,
+    namespace: Option<&str>,
+    parts: PeerParts,
+    not_selector: Option<Selector>,
+) -> Option<PeerSelector> {
+    let namespace_part = match parts.namespace_selector {
         Part::Invalid => return None,
         Part::Valid(ns) => Some(
             ns.replace("all()", &format!("has({NS_LABEL})"))
                 .replace("global()", &format!("!has({NS_LABEL})")),
         ),
-        Part::Absent => match (res.kind.is_namespaced(), &res.namespace) {
-            (true, Some(n)) => Some(format!("{NS_LABEL} == {}", quote(n))),
-            _ => None,
-        },
+        Part::Absent => namespace.map(|n| format!("{NS_LABEL} == {}", quote(n))),
     };
     let mut endpoint = Vec::new();
-    match prefixed(cache, peer.service_account_selector.as_ref(), "pcsa.") {
+    match parts.service_account_selector {
         Part::Invalid => return None,
         Part::Valid(sa) => endpoint.push(format!("({sa})")),
         Part::Absent => {}
     }
-    if !peer.service_account_names.is_empty() {
-        let names: Vec<String> = peer
+    if !parts.service_account_names.is_empty() {
+        let names: Vec<String> = parts
             .service_account_names
             .iter()
             .map(|n| quote(n))
             .collect();
         endpoint.push(format!("{SA_LABEL} in {{{}}}", names.join(", ")));
     }
-    match part(cache, peer.selector.as_ref()) {
+    match parts.selector {
         Part::Invalid => return None,
         Part::Valid(s) => endpoint.push(format!("({s})")),
         Part::Absent => {}

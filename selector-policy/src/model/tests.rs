@@ -343,3 +343,45 @@ fn nets_and_ports_parse() {
     assert_eq!(Protocol::parse("tcp"), None);
     assert_eq!(Protocol::parse("58").unwrap().number(), 58);
 }
+
+#[test]
+fn typed_selectors_agree_with_field_selectors() {
+    let text = "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: n, namespace: shop}\nspec:\n  selector: app == 'web'\n  serviceAccountSelector: role == 'x'\n  ingress:\n  - action: Allow\n    source: {selector: app == 'a', namespaceSelector: all(), serviceAccounts: {names: [s1], selector: has(t)}}\n  - action: Allow\n    source: {notSelector: app == 'b'}\n  - action: Allow\n    source: {nets: [10.0.0.0/8]}\n---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: g}\nspec:\n  namespaceSelector: team == 'a'\n  serviceAccountSelector: all()\n  egress:\n  - action: Allow\n    destination: {namespaceSelector: global(), selector: role == 'db'}\n";
+    let rs = resources(text);
+    let mut cache = SelectorCache::default();
+    for r in &rs {
+        let p = policy(r);
+        let ns = r.namespace.as_deref();
+        let a = policy_selector(&mut cache, r).map(|s| s.canonical().to_string());
+        let b = spec_policy_selector(&mut cache, ns, p).map(|s| s.canonical().to_string());
+        assert!(a.is_some());
+        assert_eq!(a, b);
+        let typed: Vec<&RuleSpec> = rules_of(&p.ingress).chain(rules_of(&p.egress)).collect();
+        let fields = &r.policy.as_ref().unwrap().rules;
+        assert_eq!(typed.len(), fields.len());
+        for (t, f) in typed.iter().zip(fields) {
+            for (te, fe) in [(&t.source, &f.source), (&t.destination, &f.destination)] {
+                let a = peer_selector(&mut cache, r, fe).unwrap();
+                let b = match te.get() {
+                    Some(e) => entity_selector(&mut cache, ns, e).unwrap(),
+                    None => PeerSelector {
+                        selector: None,
+                        not_selector: None,
+                    },
+                };
+                let text = |p: &PeerSelector| {
+                    (
+                        p.selector.as_ref().map(|s| s.canonical().to_string()),
+                        p.not_selector.as_ref().map(|s| s.canonical().to_string()),
+                    )
+                };
+                assert_eq!(text(&a), text(&b));
+            }
+        }
+    }
+    // A tagged scalar is never read as an empty (select-everything) selector.
+    let text = "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: g}\nspec:\n  selector: !has(x)\n";
+    let rs = resources(text);
+    assert!(policy(&rs[0]).selector.as_ref().unwrap().value.is_err());
+    assert!(spec_policy_selector(&mut cache, None, policy(&rs[0])).is_none());
+}
