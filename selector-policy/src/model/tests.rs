@@ -385,3 +385,23 @@ fn typed_selectors_agree_with_field_selectors() {
     assert!(policy(&rs[0]).selector.as_ref().unwrap().value.is_err());
     assert!(spec_policy_selector(&mut cache, None, policy(&rs[0])).is_none());
 }
+
+#[test]
+fn an_alias_bomb_stops_its_file_only() {
+    let bomb = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fuzz-regressions/lint/billion-laughs.yaml"
+    ))
+    .unwrap();
+    let good = "apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: t}\n";
+    let a = crate::lint::load(vec![
+        crate::SourceFile::new("bomb.yaml", bomb),
+        crate::SourceFile::new("good.yaml", good),
+    ]);
+    assert!(a.diagnostics.iter().any(|d| d.file == "bomb.yaml"
+        && d.rule == "yaml-syntax"
+        && d.message.contains("alias bomb")));
+    // The document before the bomb is kept, the one after is not reached; the next file is read.
+    let names: Vec<&str> = a.resources.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, vec!["laughs", "t"]);
+}
