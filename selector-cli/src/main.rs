@@ -511,6 +511,9 @@ fn select_human(report: &[PolicySelection]) -> String {
         }
         for i in items {
             s.push_str(&format!("{indent}{}\n", name(i)));
+            for note in &i.assumed {
+                s.push_str(&format!("{indent}  assumed: {note}\n"));
+            }
         }
     };
     let mut s = String::new();

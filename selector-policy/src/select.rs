@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::lint::Analysis;
-use crate::model::{peer_selector, policy_selector, Model, SelectorCache};
+use crate::model::{peer_selector, policy_selector, Endpoint, Model, SelectorCache};
 use crate::resource::{Peer, Resource};
 
 /// A resource named in a report.
@@ -16,6 +16,10 @@ pub struct ResourceRef {
     pub namespace: Option<String>,
     /// Its name.
     pub name: String,
+    /// For endpoints: facts the input does not hold that the model assumed (a Namespace
+    /// that is not in the input, a defaulted service account, a missing profile).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<String>,
 }
 
 impl ResourceRef {
@@ -24,7 +28,16 @@ impl ResourceRef {
             kind: r.kind.name(),
             namespace: r.namespace.clone(),
             name: r.name.clone(),
+            assumed: Vec::new(),
         }
+    }
+
+    fn of_endpoint(a: &Analysis, e: &Endpoint) -> Option<ResourceRef> {
+        let r = a.resources.get(e.resource)?;
+        Some(ResourceRef {
+            assumed: e.notes.clone(),
+            ..ResourceRef::of(r)
+        })
     }
 }
 
@@ -92,8 +105,7 @@ fn peer(
     let refs = |ids: Vec<usize>| -> Vec<ResourceRef> {
         ids.into_iter()
             .filter_map(|id| model.endpoints.get(id))
-            .filter_map(|e| a.resources.get(e.resource))
-            .map(ResourceRef::of)
+            .filter_map(|e| ResourceRef::of_endpoint(a, e))
             .collect()
     };
     Some(match peer_selector(cache, res, p) {
@@ -131,8 +143,7 @@ pub fn select(a: &Analysis) -> Vec<PolicySelection> {
                     .select(s, |e| e.is_policy_target())
                     .into_iter()
                     .filter_map(|id| model.endpoints.get(id))
-                    .filter_map(|e| a.resources.get(e.resource))
-                    .map(ResourceRef::of)
+                    .filter_map(|e| ResourceRef::of_endpoint(a, e))
                     .collect()
             })
             .unwrap_or_default();
