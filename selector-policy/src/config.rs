@@ -135,9 +135,17 @@ impl Config {
             start
         };
         let start = std::fs::canonicalize(&start).unwrap_or(start);
+        // Shown relative to the working directory when below it, as paths are given.
+        let cwd = std::env::current_dir()
+            .ok()
+            .and_then(|d| std::fs::canonicalize(d).ok());
         for dir in start.ancestors() {
             for name in FILE_NAMES {
-                let candidate = dir.join(name);
+                let absolute = dir.join(name);
+                let candidate = match cwd.as_deref().and_then(|c| absolute.strip_prefix(c).ok()) {
+                    Some(rel) => rel.to_path_buf(),
+                    None => absolute,
+                };
                 if !candidate.is_file() {
                     continue;
                 }
