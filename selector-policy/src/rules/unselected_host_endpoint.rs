@@ -1,6 +1,7 @@
 //! `unselected-host-endpoint`: a HostEndpoint that no policy of the input selects.
 
 use crate::diag::Diagnostic;
+use crate::fmt::quote_value;
 use crate::model::{policy_selector, SelectorCache};
 use crate::resource::Kind;
 use crate::rules::{Check, InputCx};
@@ -60,7 +61,10 @@ fn check(cx: &InputCx<'_>, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>)
             .iter()
             .next()
             .map(|(k, v)| {
-                format!(" (for example an allow-all policy with `selector: {k} == \"{v}\"`)")
+                format!(
+                    " (for example an allow-all policy with `selector: {k} == {}`)",
+                    quote_value(v)
+                )
             })
             .unwrap_or_default();
         out.push(Diagnostic::new(
