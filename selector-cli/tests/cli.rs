@@ -116,8 +116,8 @@ fn rule_unknown_label() {
 }
 
 #[test]
-fn rule_unselected_host_endpoint() {
-    lint_fixture("unselected-host-endpoint");
+fn rule_host_endpoint_lockout() {
+    lint_fixture("host-endpoint-lockout");
 }
 
 #[test]
@@ -262,7 +262,7 @@ fn eval_and_explain() {
         "eval",
         "role == \"worker\"",
         "--labels-file",
-        "tests/fixtures/unselected-host-endpoint.yaml",
+        "tests/fixtures/host-endpoint-lockout.yaml",
     ]));
     out.push_str(&run(&[
         "explain",
@@ -355,7 +355,7 @@ fn select_ignore_and_severity_flags() {
         "--ignore",
         "unknown-label,policy-selects-nothing",
         "--ignore",
-        "unselected-host-endpoint",
+        "host-endpoint-lockout",
         f,
     ]));
     out.push_str(&run(&["lint", "--select", "unknown-labl", f]));

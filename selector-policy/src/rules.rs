@@ -19,18 +19,22 @@ use crate::source::SourceFile;
 use crate::yaml::Style;
 
 pub mod automatic_label_misuse;
+pub mod deny_only_policy; // eval
 pub mod duplicate_resource;
 pub mod global_misuse;
+pub mod host_endpoint_lockout; // eval
 pub mod io_error;
 pub mod k8s_selector_syntax;
 pub mod never_matches;
+pub mod not_selector_admits_internet; // eval
 pub mod peer_outside_namespace;
 pub mod policy_selects_nothing;
 pub mod selector_newline;
 pub mod selector_syntax;
+pub mod shadowed_rule; // eval
+pub mod staged_verdict_change; // eval
 pub mod textual_rewrite;
 pub mod unknown_label;
-pub mod unselected_host_endpoint;
 pub mod unused_suppression;
 pub mod yaml_syntax;
 pub mod yaml_tag_selector;
@@ -48,7 +52,6 @@ pub static RULES: &[&Rule] = &[
     &automatic_label_misuse::RULE,
     &duplicate_resource::RULE,
     &unknown_label::RULE,
-    &unselected_host_endpoint::RULE,
     &policy_selects_nothing::RULE,
     &peer_outside_namespace::RULE,
     &textual_rewrite::RULE,

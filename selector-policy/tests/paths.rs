@@ -28,10 +28,28 @@ fn examples_have_the_typha_clash_and_the_namespace_scoping_problems() {
         found,
         vec![
             (
+                "host-endpoint-lockout",
+                "allow-list/host-endpoints.yaml",
+                4,
+                9
+            ),
+            (
+                "host-endpoint-lockout",
+                "allow-list/host-endpoints.yaml",
+                16,
+                9
+            ),
+            (
                 "peer-outside-namespace",
                 "allow-list/kube-controllers-prometheus-policy.yaml",
                 15,
                 19
+            ),
+            (
+                "deny-only-policy",
+                "deny-list/kube-controllers-prometheus-policy.yaml",
+                4,
+                9
             ),
             (
                 "peer-outside-namespace",
@@ -48,10 +66,10 @@ fn examples_have_the_typha_clash_and_the_namespace_scoping_problems() {
         ],
         "{diags:#?}"
     );
-    let clash = &diags[2];
+    let clash = &diags[5];
     assert_eq!(clash.severity, Severity::Error);
     assert!(clash.message.contains("restrict-calico-node-prometheus"));
-    assert!(diags[..2].iter().all(|d| d.severity == Severity::Warning));
+    assert!(diags[..5].iter().all(|d| d.severity == Severity::Warning));
 }
 
 #[test]

@@ -48,19 +48,21 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn loc(&self, file: usize, offset: usize) -> Option<Loc> {
+    fn loc(&self, file: usize, span: std::ops::Range<usize>) -> Option<Loc> {
         let f = self.files.get(file)?;
-        let (line, _) = f.position(offset);
+        let (line, _) = f.position(span.start);
         Some(Loc {
             file: f.name.clone(),
             line,
             text: f.line_text(line).to_string(),
+            file_index: file,
+            span,
         })
     }
 
     /// Where a resource is named (its `metadata.name`).
     fn res_loc(&self, r: &Resource) -> Option<Loc> {
-        self.loc(r.file, r.name_span.start)
+        self.loc(r.file, r.name_span.clone())
     }
 
     fn note(&mut self, s: String) {
@@ -207,7 +209,7 @@ fn rule(ctx: &mut Ctx, file: usize, r: &RuleSpec, namespace: Option<&str>) -> Re
         destination: entity(ctx, &r.destination, namespace, "destination")?,
         http: r.http.is_some(),
         broken: None,
-        loc: ctx.loc(file, r.span.start),
+        loc: ctx.loc(file, r.span.clone()),
     })
 }
 
@@ -361,7 +363,8 @@ fn builtin_tiers() -> Vec<Tier> {
     .collect()
 }
 
-/// Reads `files` (applied together, in order) into the evaluator's form.
+/// Reads `files` (applied together, in order) into the evaluator's form. A YAML syntax
+/// error is an error: the resources after it would be missing from the verdicts.
 pub fn lower(files: &[SourceFile]) -> Result<Ir, LoadError> {
     let analysis = crate::lint::load(files.to_vec());
     if !analysis.diagnostics.is_empty() {
@@ -373,13 +376,17 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, LoadError> {
                 .collect(),
         });
     }
+    Ok(lower_resources(files, &analysis.resources))
+}
+
+/// The evaluator's form of resources already read from `files` (what parsed, for lint rules).
+pub fn lower_resources(files: &[SourceFile], all: &[Resource]) -> Ir {
     // A later resource with the same kind, namespace and name replaces the earlier one.
     let mut last: HashMap<(Kind, Option<String>, String), usize> = HashMap::new();
-    for (i, r) in analysis.resources.iter().enumerate() {
+    for (i, r) in all.iter().enumerate() {
         last.insert((r.kind, r.namespace.clone(), r.name.clone()), i);
     }
-    let resources: Vec<Resource> = analysis
-        .resources
+    let resources: Vec<Resource> = all
         .iter()
         .enumerate()
         .filter(|(i, r)| last.get(&(r.kind, r.namespace.clone(), r.name.clone())) == Some(i))
@@ -650,7 +657,7 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, LoadError> {
     ir.tiers = tiers;
     ir.policies = policies;
     ir.notes = ctx.notes;
-    Ok(ir)
+    ir
 }
 
 /// For each endpoint, the indices of the policies whose selector matches its labels, in
