@@ -175,7 +175,7 @@ fn scenarios_replay_in_rust_and_through_the_cli() {
             // The trace ends with the flow's verdict.
             let last = v.trace.last().unwrap();
             assert_eq!(
-                last.action.as_deref(),
+                last.action,
                 Some(if v.verdict == Verdict::Allow {
                     "Allow"
                 } else {

@@ -278,7 +278,7 @@ fn check_consistent(v: &FlowVerdict) {
         "Deny"
     };
     assert_eq!(
-        last.action.as_deref(),
+        last.action,
         Some(want),
         "the trace's verdict is the verdict"
     );
@@ -299,7 +299,7 @@ fn check_consistent(v: &FlowVerdict) {
             .rev()
             .find(|e| e.event == Event::Verdict && e.side.map(|s| s.name()) == Some(dir))
         {
-            assert_eq!(e.action.as_deref(), d.action.as_deref());
+            assert_eq!(e.action, d.action.as_deref());
         }
     }
 }

@@ -138,7 +138,7 @@ fn side_admits_something(c: &Cluster, ep: usize, d: Dir) -> bool {
                 let pkt = packet(ir, src, dst, protocol, port);
                 let mut trace = Vec::new();
                 let mut doubts = Doubts::default();
-                let dec = eval_side(ir, applies, ep, d, &pkt, &mut trace, &mut doubts);
+                let dec = eval_side(ir, applies, ep, d, &pkt, &mut trace, &mut doubts, true);
                 if dec.allows() && dec.reason != Reason::Failsafe {
                     return true;
                 }

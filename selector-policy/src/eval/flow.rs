@@ -1,5 +1,7 @@
 //! One direction at one endpoint (POLICY.md 5), and a whole flow (POLICY.md 6).
 
+use std::sync::Arc;
+
 use super::ir::{proto, Action, Dir, EndpointKind, Ir, Policy, Rule, Stage};
 use super::matching::{rule_matches, Doubts, Packet};
 use super::trace::{Decision, Event, Reason, TraceEntry};
@@ -19,6 +21,8 @@ pub fn applicable(ir: &Ir, applies: &[usize], d: Dir, stage: Stage) -> Vec<usize
 }
 
 struct Side<'a> {
+    /// Build no trace (reach and lint probes only need the decision).
+    quiet: bool,
     ir: &'a Ir,
     ep: usize,
     epref: String,
@@ -41,9 +45,9 @@ fn policy_decision(
         direction: Some(side.d),
         reason,
         tier: Some(tier.to_string()),
-        policy: Some(p.name.clone()),
-        kind: Some(p.kind.clone()),
-        namespace: p.namespace.clone(),
+        policy: Some(p.name.to_string()),
+        kind: Some(p.kind.to_string()),
+        namespace: p.namespace.as_deref().map(str::to_string),
         rule: idx,
         action: Some(action.to_string()),
         loc: rule.and_then(|r| r.loc.clone()).or_else(|| p.loc.clone()),
@@ -82,9 +86,11 @@ impl Side<'_> {
                 .map_or(pols.len(), |n| i + n);
             let in_tier = pols.get(i..end).unwrap_or_default();
             i = end;
-            let mut e = self.entry(Event::Tier, format!("tier `{}`", tier.name));
-            e.tier = Some(tier.name.clone());
-            self.push(e);
+            if !self.quiet {
+                let mut e = self.entry(Event::Tier, format!("tier `{}`", tier.name));
+                e.tier = Some(tier.name.clone());
+                self.push(e);
+            }
             let mut passed = false;
             let mut enforced = false;
             'policies: for &pi in in_tier {
@@ -92,59 +98,67 @@ impl Side<'_> {
                     continue;
                 };
                 if p.staged {
-                    let mut e = self.entry(
-                        Event::Staged,
-                        format!(
-                            "{} `{}` is staged: it selects this endpoint but does not decide",
-                            p.kind,
-                            p.display()
-                        ),
-                    );
+                    if !self.quiet {
+                        let mut e = self.entry(
+                            Event::Staged,
+                            format!(
+                                "{} `{}` is staged: it selects this endpoint but does not decide",
+                                p.kind,
+                                p.display()
+                            ),
+                        );
+                        e.tier = Some(tier.name.clone());
+                        e.policy = Some(p.name.clone());
+                        e.kind = Some(p.kind.clone());
+                        e.namespace = p.namespace.clone();
+                        let e = e.at(p.loc.as_ref());
+                        self.push(e);
+                    }
+                    continue;
+                }
+                enforced = true;
+                if !self.quiet {
+                    let mut e = self.entry(Event::Policy, format!("{} `{}`", p.kind, p.display()));
                     e.tier = Some(tier.name.clone());
                     e.policy = Some(p.name.clone());
                     e.kind = Some(p.kind.clone());
                     e.namespace = p.namespace.clone();
                     let e = e.at(p.loc.as_ref());
                     self.push(e);
-                    continue;
                 }
-                enforced = true;
-                let mut e = self.entry(Event::Policy, format!("{} `{}`", p.kind, p.display()));
-                e.tier = Some(tier.name.clone());
-                e.policy = Some(p.name.clone());
-                e.kind = Some(p.kind.clone());
-                e.namespace = p.namespace.clone();
-                let e = e.at(p.loc.as_ref());
-                self.push(e);
                 let rules = p.rules(self.d);
-                if rules.is_empty() {
-                    let e = self.entry(Event::Rule, format!("no {} rules", self.d.name()));
-                    self.push(e);
+                if rules.is_empty() && !self.quiet {
+                    {
+                        let e = self.entry(Event::Rule, format!("no {} rules", self.d.name()));
+                        self.push(e);
+                    }
                 }
                 for (ri, rule) in rules.iter().enumerate() {
                     let result = rule_matches(ir, rule, pkt, self.doubts);
-                    let mut e = self.entry(
-                        Event::Rule,
-                        match &result {
-                            Ok(()) => format!("rule {ri} ({}) matches", rule.action.name()),
-                            Err(m) => format!(
-                                "rule {ri} ({}) does not match: `{}` fails ({})",
-                                rule.action.name(),
-                                m.field,
-                                m.detail
-                            ),
-                        },
-                    );
-                    e.tier = Some(tier.name.clone());
-                    e.policy = Some(p.name.clone());
-                    e.kind = Some(p.kind.clone());
-                    e.namespace = p.namespace.clone();
-                    e.rule = Some(ri);
-                    e.action = Some(rule.action.name().to_string());
-                    e.matched = Some(result.is_ok());
-                    e.failed = result.as_ref().err().map(|m| m.field.clone());
-                    let e = e.at(rule.loc.as_ref());
-                    self.push(e);
+                    if !self.quiet {
+                        let mut e = self.entry(
+                            Event::Rule,
+                            match &result {
+                                Ok(()) => format!("rule {ri} ({}) matches", rule.action.name()),
+                                Err(m) => format!(
+                                    "rule {ri} ({}) does not match: `{}` fails ({})",
+                                    rule.action.name(),
+                                    m.field,
+                                    m.detail
+                                ),
+                            },
+                        );
+                        e.tier = Some(tier.name.clone());
+                        e.policy = Some(p.name.clone());
+                        e.kind = Some(p.kind.clone());
+                        e.namespace = p.namespace.clone();
+                        e.rule = Some(ri);
+                        e.action = Some(rule.action.name());
+                        e.matched = Some(result.is_ok());
+                        e.failed = result.as_ref().err().map(|m| m.field.clone());
+                        let e = e.at(rule.loc.as_ref());
+                        self.push(e);
+                    }
                     if result.is_err() {
                         continue;
                     }
@@ -162,12 +176,14 @@ impl Side<'_> {
                             ));
                         }
                         Action::Pass => {
-                            let mut e = self.entry(
-                                Event::Pass,
-                                format!("Pass: the rest of tier `{}` is skipped", tier.name),
-                            );
-                            e.tier = Some(tier.name.clone());
-                            self.push(e);
+                            if !self.quiet {
+                                let mut e = self.entry(
+                                    Event::Pass,
+                                    format!("Pass: the rest of tier `{}` is skipped", tier.name),
+                                );
+                                e.tier = Some(tier.name.clone());
+                                self.push(e);
+                            }
                             passed = true;
                             break 'policies;
                         }
@@ -175,23 +191,25 @@ impl Side<'_> {
                 }
             }
             if !passed && enforced && !tier.default_pass && !force_pass {
-                let mut e = self.entry(
-                    Event::EndOfTier,
-                    format!(
-                        "end of tier `{}`: no rule decided, default action Deny",
-                        tier.name
-                    ),
-                );
-                e.tier = Some(tier.name.clone());
-                e.action = Some("Deny".into());
-                self.push(e);
+                if !self.quiet {
+                    let mut e = self.entry(
+                        Event::EndOfTier,
+                        format!(
+                            "end of tier `{}`: no rule decided, default action Deny",
+                            tier.name
+                        ),
+                    );
+                    e.tier = Some(tier.name.clone());
+                    e.action = Some("Deny");
+                    self.push(e);
+                }
                 let mut d = Decision::bare(
                     Some(self.epref.clone()),
                     Some(self.d),
                     Reason::EndOfTier,
                     false,
                 );
-                d.tier = Some(tier.name.clone());
+                d.tier = Some(tier.name.to_string());
                 // The last enforced policy of the tier names where the drop happens.
                 if let Some(p) = in_tier
                     .iter()
@@ -199,9 +217,9 @@ impl Side<'_> {
                     .filter_map(|&x| ir.policies.get(x))
                     .find(|p| !p.staged)
                 {
-                    d.policy = Some(p.name.clone());
-                    d.kind = Some(p.kind.clone());
-                    d.namespace = p.namespace.clone();
+                    d.policy = Some(p.name.to_string());
+                    d.kind = Some(p.kind.to_string());
+                    d.namespace = p.namespace.as_deref().map(str::to_string);
                     d.loc = p.loc.clone();
                 }
                 return Some(d);
@@ -211,13 +229,15 @@ impl Side<'_> {
                 } else {
                     "default action Pass"
                 };
-                let mut e = self.entry(
-                    Event::EndOfTier,
-                    format!("end of tier `{}`: {why}, next tier", tier.name),
-                );
-                e.tier = Some(tier.name.clone());
-                e.action = Some("Pass".into());
-                self.push(e);
+                if !self.quiet {
+                    let mut e = self.entry(
+                        Event::EndOfTier,
+                        format!("end of tier `{}`: {why}, next tier", tier.name),
+                    );
+                    e.tier = Some(tier.name.clone());
+                    e.action = Some("Pass");
+                    self.push(e);
+                }
             }
         }
         None
@@ -235,55 +255,61 @@ impl Side<'_> {
         };
         for name in &ep.profiles {
             let Some(prof) = ir.profiles.get(name) else {
-                let mut e = self.entry(
-                    Event::Profile,
-                    format!("profile `{name}` does not exist: it drops everything"),
-                );
-                e.policy = Some(name.clone());
-                e.kind = Some("Profile".into());
-                e.action = Some("Deny".into());
-                self.push(e);
+                if !self.quiet {
+                    let mut e = self.entry(
+                        Event::Profile,
+                        format!("profile `{name}` does not exist: it drops everything"),
+                    );
+                    e.policy = Some(Arc::from(name.as_str()));
+                    e.kind = Some("Profile".into());
+                    e.action = Some("Deny");
+                    self.push(e);
+                }
                 let mut d = Decision::bare(
                     Some(self.epref.clone()),
                     Some(self.d),
                     Reason::NoProfile,
                     false,
                 );
-                d.policy = Some(name.clone());
+                d.policy = Some(name.to_string());
                 d.kind = Some("Profile".into());
                 return d;
             };
-            let mut e = self.entry(Event::Profile, format!("profile `{name}`"));
-            e.policy = Some(name.clone());
-            e.kind = Some("Profile".into());
-            let e = e.at(prof.loc.as_ref());
-            self.push(e);
+            if !self.quiet {
+                let mut e = self.entry(Event::Profile, format!("profile `{name}`"));
+                e.policy = Some(Arc::from(name.as_str()));
+                e.kind = Some("Profile".into());
+                let e = e.at(prof.loc.as_ref());
+                self.push(e);
+            }
             let rules = match self.d {
                 Dir::Ingress => &prof.ingress,
                 Dir::Egress => &prof.egress,
             };
             for (ri, rule) in rules.iter().enumerate() {
                 let result = rule_matches(ir, rule, pkt, self.doubts);
-                let mut e = self.entry(
-                    Event::Rule,
-                    match &result {
-                        Ok(()) => format!("rule {ri} ({}) matches", rule.action.name()),
-                        Err(m) => format!(
-                            "rule {ri} ({}) does not match: `{}` fails ({})",
-                            rule.action.name(),
-                            m.field,
-                            m.detail
-                        ),
-                    },
-                );
-                e.policy = Some(name.clone());
-                e.kind = Some("Profile".into());
-                e.rule = Some(ri);
-                e.action = Some(rule.action.name().into());
-                e.matched = Some(result.is_ok());
-                e.failed = result.as_ref().err().map(|m| m.field.clone());
-                let e = e.at(rule.loc.as_ref());
-                self.push(e);
+                if !self.quiet {
+                    let mut e = self.entry(
+                        Event::Rule,
+                        match &result {
+                            Ok(()) => format!("rule {ri} ({}) matches", rule.action.name()),
+                            Err(m) => format!(
+                                "rule {ri} ({}) does not match: `{}` fails ({})",
+                                rule.action.name(),
+                                m.field,
+                                m.detail
+                            ),
+                        },
+                    );
+                    e.policy = Some(Arc::from(name.as_str()));
+                    e.kind = Some("Profile".into());
+                    e.rule = Some(ri);
+                    e.action = Some(rule.action.name());
+                    e.matched = Some(result.is_ok());
+                    e.failed = result.as_ref().err().map(|m| m.field.clone());
+                    let e = e.at(rule.loc.as_ref());
+                    self.push(e);
+                }
                 if result.is_err() {
                     continue;
                 }
@@ -297,7 +323,7 @@ impl Side<'_> {
                             Reason::Profile,
                             rule.action == Action::Allow,
                         );
-                        d.policy = Some(name.clone());
+                        d.policy = Some(name.to_string());
                         d.kind = Some("Profile".into());
                         d.rule = Some(ri);
                         d.loc = rule.loc.clone().or_else(|| prof.loc.clone());
@@ -311,9 +337,11 @@ impl Side<'_> {
         } else {
             "no profile allowed: drop".to_string()
         };
-        let mut e = self.entry(Event::Profile, msg);
-        e.action = Some("Deny".into());
-        self.push(e);
+        if !self.quiet {
+            let mut e = self.entry(Event::Profile, msg);
+            e.action = Some("Deny");
+            self.push(e);
+        }
         Decision::bare(
             Some(self.epref.clone()),
             Some(self.d),
@@ -346,12 +374,14 @@ impl Side<'_> {
                 pkt.port
             ),
         };
-        let mut e = self.entry(Event::Failsafe, msg).at(ir.felix.loc.as_ref());
-        e.matched = Some(hit.is_some());
-        if hit.is_some() {
-            e.action = Some("Allow".into());
+        if !self.quiet {
+            let mut e = self.entry(Event::Failsafe, msg).at(ir.felix.loc.as_ref());
+            e.matched = Some(hit.is_some());
+            if hit.is_some() {
+                e.action = Some("Allow");
+            }
+            self.push(e);
         }
-        self.push(e);
         hit.map(|_| {
             let mut d = Decision::bare(
                 Some(self.epref.clone()),
@@ -375,24 +405,27 @@ impl Side<'_> {
             (Reason::Failsafe, _) => "by a failsafe port".to_string(),
             _ => String::new(),
         };
-        let action = d.action.clone().unwrap_or_else(|| "Deny".into());
-        let mut e = self.entry(
-            Event::Verdict,
-            format!("{} {}: {action} {what}", self.epref, self.d.name()),
-        );
-        e.action = Some(action);
-        e.tier = d.tier.clone();
-        e.policy = d.policy.clone();
-        e.kind = d.kind.clone();
-        e.namespace = d.namespace.clone();
-        e.rule = d.rule;
-        let e = e.at(d.loc.as_ref());
-        self.push(e);
+        let action = if d.allows() { "Allow" } else { "Deny" };
+        if !self.quiet {
+            let mut e = self.entry(
+                Event::Verdict,
+                format!("{} {}: {action} {what}", self.epref, self.d.name()),
+            );
+            e.action = Some(action);
+            e.tier = d.tier.as_deref().map(Arc::from);
+            e.policy = d.policy.as_deref().map(Arc::from);
+            e.kind = d.kind.as_deref().map(Arc::from);
+            e.namespace = d.namespace.as_deref().map(Arc::from);
+            e.rule = d.rule;
+            let e = e.at(d.loc.as_ref());
+            self.push(e);
+        }
         d
     }
 }
 
-/// Evaluates direction `d` at endpoint `ep` for `pkt`, appending the trace.
+/// Evaluates direction `d` at endpoint `ep` for `pkt`, appending the trace (none when `quiet`).
+#[allow(clippy::too_many_arguments)]
 pub fn eval_side(
     ir: &Ir,
     applies: &[usize],
@@ -401,6 +434,7 @@ pub fn eval_side(
     pkt: &Packet,
     trace: &mut Vec<TraceEntry>,
     doubts: &mut Doubts,
+    quiet: bool,
 ) -> Decision {
     let Some(endpoint) = ir.endpoints.get(ep) else {
         debug_assert!(false, "endpoint index out of range");
@@ -408,6 +442,7 @@ pub fn eval_side(
     };
     let epref = endpoint.reference();
     let mut side = Side {
+        quiet,
         ir,
         ep,
         epref,
@@ -438,15 +473,17 @@ pub fn eval_side(
             } else {
                 "pre-DNAT"
             };
-            let e = side.entry(Event::Stage, format!("{name} policies"));
-            side.push(e);
+            if !side.quiet {
+                let e = side.entry(Event::Stage, format!("{name} policies"));
+                side.push(e);
+            }
             if let Some(dec) = side.tiers(pkt, &pols, true) {
                 return side.verdict(dec);
             }
         }
     }
     let pols = applicable(ir, applies, d, Stage::Normal);
-    if host && pols.len() < applies.len() {
+    if host && pols.len() < applies.len() && !side.quiet {
         let e = side.entry(Event::Stage, "normal policies".into());
         side.push(e);
     }

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use selector_core::Selector;
 
@@ -13,11 +14,11 @@ use selector_core::Selector;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loc {
     /// The file name as given.
-    pub file: String,
+    pub file: Arc<str>,
     /// 1-based line.
     pub line: usize,
     /// The line's text (without the line break).
-    pub text: String,
+    pub text: Arc<str>,
     /// Index of the file in the input.
     pub file_index: usize,
     /// Byte range in that file (the rule, or the resource's name).
@@ -325,11 +326,11 @@ pub enum Stage {
 #[derive(Clone, Debug)]
 pub struct Policy {
     /// Resource kind (`GlobalNetworkPolicy`, `NetworkPolicy`, `KubernetesNetworkPolicy`, staged kinds).
-    pub kind: String,
+    pub kind: Arc<str>,
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Namespace (namespaced kinds).
-    pub namespace: Option<String>,
+    pub namespace: Option<Arc<str>>,
     /// Index into [`Ir::tiers`].
     pub tier: usize,
     /// `order`; `None` = after every ordered policy.
@@ -385,7 +386,7 @@ impl Policy {
     pub fn display(&self) -> String {
         match &self.namespace {
             Some(ns) => format!("{ns}/{}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }
@@ -414,7 +415,7 @@ impl Dir {
 #[derive(Clone, Debug)]
 pub struct Tier {
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// `order`; `None` only for a tier named by a policy but never defined.
     pub order: Option<f64>,
     /// `defaultAction: Pass`.

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use selector_core::index::SelectorIndex;
 
@@ -52,9 +53,9 @@ impl Ctx<'_> {
         let f = self.files.get(file)?;
         let (line, _) = f.position(span.start);
         Some(Loc {
-            file: f.name.clone(),
+            file: Arc::from(f.name.as_str()),
             line,
-            text: f.line_text(line).to_string(),
+            text: Arc::from(f.line_text(line)),
             file_index: file,
             span,
         })
@@ -272,9 +273,9 @@ fn policy(
     Ok(Some(RawPolicy {
         tier: spec.tier_name().to_string(),
         policy: Policy {
-            kind: kind.to_string(),
-            name,
-            namespace,
+            kind: Arc::from(kind),
+            name: Arc::from(name),
+            namespace: namespace.map(Arc::from),
             tier: usize::MAX,
             order,
             selector: Some(selector),
@@ -567,7 +568,7 @@ pub fn lower_resources(files: &[SourceFile], all: &[Resource]) -> Ir {
     for r in &resources {
         if let (Kind::Tier, Spec::Tier(t)) = (&r.kind, &r.spec) {
             let t = Tier {
-                name: r.name.clone(),
+                name: Arc::from(r.name.as_str()),
                 order: Some(t.order_value()),
                 default_pass: t.default_action_value() == ms::TierAction::Pass,
                 exists: true,
@@ -608,13 +609,13 @@ pub fn lower_resources(files: &[SourceFile], all: &[Resource]) -> Ir {
         }
     }
     for p in &raw {
-        if !tiers.iter().any(|t| t.name == p.tier) {
+        if !tiers.iter().any(|t| *t.name == *p.tier) {
             ctx.note(format!(
                 "tier `{}` (named by `{}`) is not defined: its policies end in a drop",
                 p.tier, p.policy.name
             ));
             tiers.push(Tier {
-                name: p.tier.clone(),
+                name: Arc::from(p.tier.as_str()),
                 order: None,
                 default_pass: false,
                 exists: false,
@@ -635,7 +636,7 @@ pub fn lower_resources(files: &[SourceFile], all: &[Resource]) -> Ir {
     let tier_pos: HashMap<&str, usize> = tiers
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.name.as_str(), i))
+        .map(|(i, t)| (&*t.name, i))
         .collect();
     let mut policies: Vec<Policy> = raw
         .into_iter()

@@ -6,6 +6,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -272,7 +273,23 @@ impl Cluster {
         let port = check_port(port, protocol)?;
         let src = self.find(from)?;
         let dst = self.find(to)?;
-        self.flow_resolved(&src, &dst, port, protocol)
+        self.flow_resolved(&src, &dst, port, protocol, false)
+    }
+
+    /// [`Cluster::flow`] without the per-rule trace (the trace holds only the flow's
+    /// verdict): the same verdict, decisions and doubts, for callers that ask many flows.
+    pub fn flow_verdict(
+        &self,
+        from: &Ref,
+        to: &Ref,
+        port: u32,
+        protocol: &str,
+    ) -> Result<FlowVerdict, QueryError> {
+        let protocol = parse_protocol(protocol)?;
+        let port = check_port(port, protocol)?;
+        let src = self.find(from)?;
+        let dst = self.find(to)?;
+        self.flow_resolved(&src, &dst, port, protocol, true)
     }
 
     fn flow_resolved(
@@ -281,6 +298,7 @@ impl Cluster {
         dst: &Resolved,
         port: u16,
         mut protocol: u8,
+        quiet: bool,
     ) -> Result<FlowVerdict, QueryError> {
         let ir = &self.ir;
         let mut doubts = Doubts::default();
@@ -313,7 +331,7 @@ impl Cluster {
             port,
             v6,
         };
-        let mut trace = Vec::new();
+        let mut trace = Vec::with_capacity(if quiet { 1 } else { 64 });
         let sep = |e: Option<usize>| e.and_then(|i| ir.endpoints.get(i));
         let (sep_e, dep_e) = (sep(src.ep), sep(dst.ep));
         let same_node = match (sep_e, dep_e) {
@@ -330,7 +348,7 @@ impl Cluster {
         // Host to a pod on the same node: always allowed, no policy at either end (POLICY.md 6.4).
         if s_host && d_pod && same_node {
             let mut e = TraceEntry::new(None, None, Event::Special, format!("{} is on the same node as {}: host-to-local-pod traffic is always allowed, no policy applies", src.name, dst.name));
-            e.action = Some("Allow".into());
+            e.action = Some("Allow");
             trace.push(e);
             let d = Decision::bare(
                 dep_e.map(|e| e.reference()),
@@ -358,7 +376,7 @@ impl Cluster {
         if let Some(si) = src.ep {
             let dec = if s_pod && encap_drop(ir, protocol, port) {
                 let mut e = TraceEntry::new(Some(Dir::Egress), sep_e.map(|e| e.reference()).as_deref(), Event::Special, format!("{} packets from pods are dropped before policy (allow{}PacketsFromWorkloads is false)", if protocol == proto::IPIP { "IPIP" } else { "VXLAN" }, if protocol == proto::IPIP { "IPIP" } else { "VXLAN" }));
-                e.action = Some("Deny".into());
+                e.action = Some("Deny");
                 trace.push(e.at(ir.felix.loc.as_ref()));
                 Decision::bare(
                     sep_e.map(|e| e.reference()),
@@ -375,6 +393,7 @@ impl Cluster {
                     &pkt,
                     &mut trace,
                     &mut doubts,
+                    quiet,
                 )
             };
             egress = Some(dec);
@@ -397,6 +416,7 @@ impl Cluster {
                                 &pkt,
                                 &mut trace,
                                 &mut doubts,
+                                quiet,
                             ));
                         }
                     }
@@ -411,7 +431,7 @@ impl Cluster {
                                 if allow { "Accept" } else { "Drop" }
                             ),
                         );
-                        e.action = Some(if allow { "Allow" } else { "Deny" }.into());
+                        e.action = Some(if allow { "Allow" } else { "Deny" });
                         if egress_ok {
                             trace.push(e.at(ir.felix.loc.as_ref()));
                         }
@@ -430,6 +450,7 @@ impl Cluster {
                     &pkt,
                     &mut trace,
                     &mut doubts,
+                    quiet,
                 ));
             } else {
                 // Not reached: the packet was dropped at the source. Report the side anyway.
@@ -443,6 +464,7 @@ impl Cluster {
                     &pkt,
                     &mut t,
                     &mut dd,
+                    true,
                 ));
             }
         }
@@ -464,7 +486,7 @@ impl Cluster {
                         src.name, dst.name
                     ),
                 );
-                e.action = Some("Allow".into());
+                e.action = Some("Allow");
                 trace.push(e);
                 Decision::bare(None, None, Reason::NotManaged, true)
             }
@@ -558,11 +580,11 @@ fn finish(
         Event::Verdict,
         format!("flow {}: {}", action.to_lowercase(), describe(&decided)),
     );
-    e.action = Some(action.into());
-    e.tier = decided.tier.clone();
-    e.policy = decided.policy.clone();
-    e.kind = decided.kind.clone();
-    e.namespace = decided.namespace.clone();
+    e.action = Some(action);
+    e.tier = decided.tier.as_deref().map(Arc::from);
+    e.policy = decided.policy.as_deref().map(Arc::from);
+    e.kind = decided.kind.as_deref().map(Arc::from);
+    e.namespace = decided.namespace.as_deref().map(Arc::from);
     e.rule = decided.rule;
     trace.push(e.at(decided.loc.as_ref()));
     FlowVerdict {
@@ -711,9 +733,9 @@ impl Cluster {
                         continue;
                     };
                     let entry = AppliedPolicy {
-                        name: p.name.clone(),
-                        kind: p.kind.clone(),
-                        namespace: p.namespace.clone(),
+                        name: p.name.to_string(),
+                        kind: p.kind.to_string(),
+                        namespace: p.namespace.as_deref().map(str::to_string),
                         order: p.order,
                         staged: p.staged,
                         stage: match st {
@@ -727,13 +749,13 @@ impl Cluster {
                     };
                     match tiers.last_mut() {
                         Some(last)
-                            if last.tier == t.name
+                            if *last.tier == *t.name
                                 && last.policies.last().is_some_and(|x| x.stage == entry.stage) =>
                         {
                             last.policies.push(entry)
                         }
                         _ => tiers.push(TierPolicies {
-                            tier: t.name.clone(),
+                            tier: t.name.to_string(),
                             order: t.order,
                             default_action: if t.default_pass { "Pass" } else { "Deny" }.into(),
                             policies: vec![entry],

@@ -101,7 +101,7 @@ impl Cluster {
             if &r == to || matches!(to, Ref::Ip(ip) if ep.ips.contains(ip)) {
                 continue;
             }
-            let fv = match self.flow(&r, to, port, protocol) {
+            let fv = match self.flow_verdict(&r, to, port, protocol) {
                 Ok(v) => v,
                 Err(e) if e.kind == super::query::QueryErrorKind::NoCommonFamily => continue,
                 Err(e) => return Err(e),
@@ -173,7 +173,7 @@ impl Cluster {
                 } else {
                     owners.join(" + ")
                 };
-                let fv = match self.flow(&Ref::Ip(ip), to, port, protocol) {
+                let fv = match self.flow_verdict(&Ref::Ip(ip), to, port, protocol) {
                     Ok(v) => v,
                     Err(e) if e.kind == super::query::QueryErrorKind::NoCommonFamily => continue,
                     Err(e) => return Err(e),

@@ -1,6 +1,8 @@
 //! The result types of a flow query: decisions, trace entries, the verdict. They serialize
 //! to the JSON of `calico-selector flow --format json` (documented in selector-cli/README.md).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::ir::{Dir, Loc};
@@ -120,17 +122,17 @@ pub struct TraceEntry {
     /// What happened.
     pub event: Event,
     /// Tier name.
-    pub tier: Option<String>,
+    pub tier: Option<Arc<str>>,
     /// Policy or profile name.
-    pub policy: Option<String>,
+    pub policy: Option<Arc<str>>,
     /// Policy kind.
-    pub kind: Option<String>,
+    pub kind: Option<Arc<str>>,
     /// Policy namespace.
-    pub namespace: Option<String>,
+    pub namespace: Option<Arc<str>>,
     /// 0-based rule index.
     pub rule: Option<usize>,
     /// The rule's action, or the verdict (`Allow`, `Deny`, `Pass`, `Log`).
-    pub action: Option<String>,
+    pub action: Option<&'static str>,
     /// For a rule: whether it matched.
     pub matched: Option<bool>,
     /// For a rule that did not match: the field that failed (`protocol`, `destination.ports`, ...).
@@ -138,11 +140,11 @@ pub struct TraceEntry {
     /// A readable sentence.
     pub message: String,
     /// File of the rule or resource.
-    pub file: Option<String>,
+    pub file: Option<Arc<str>>,
     /// 1-based line in that file.
     pub line: Option<usize>,
     /// That line's text.
-    pub yaml: Option<String>,
+    pub yaml: Option<Arc<str>>,
 }
 
 impl TraceEntry {
