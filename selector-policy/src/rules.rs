@@ -243,6 +243,7 @@ pub struct InputCx<'a> {
     /// The files and their resources.
     pub analysis: &'a Analysis,
     model: std::cell::OnceCell<Model>,
+    cluster: std::cell::OnceCell<crate::eval::Cluster>,
 }
 
 impl<'a> InputCx<'a> {
@@ -251,6 +252,7 @@ impl<'a> InputCx<'a> {
         InputCx {
             analysis,
             model: std::cell::OnceCell::new(),
+            cluster: std::cell::OnceCell::new(),
         }
     }
 
@@ -258,6 +260,12 @@ impl<'a> InputCx<'a> {
     pub fn model(&self) -> &Model {
         self.model
             .get_or_init(|| Model::new(&self.analysis.resources))
+    }
+
+    /// The input resolved for the policy evaluator (the evaluator-based rules), built on first use.
+    pub fn cluster(&self) -> &crate::eval::Cluster {
+        self.cluster
+            .get_or_init(|| crate::eval::Cluster::from_analysis(self.analysis))
     }
 }
 

@@ -383,6 +383,22 @@ fn example_port(rules: &[Rule]) -> Option<u16> {
 pub fn deny_only_policies(c: &Cluster) -> Vec<Finding> {
     let ir = &c.ir;
     let mut out = Vec::new();
+    // Which endpoints each policy applies to (one pass over the index's answers).
+    let mut applied_to: Vec<Vec<usize>> = vec![Vec::new(); ir.policies.len()];
+    for (e, list) in c.applies.iter().enumerate() {
+        for &pi in list {
+            if let Some(v) = applied_to.get_mut(pi) {
+                v.push(e);
+            }
+        }
+    }
+    let rescues = |q: &super::ir::Policy, d: Dir| {
+        !q.staged
+            && q.governs(d)
+            && q.rules(d)
+                .iter()
+                .any(|r| matches!(r.action, Action::Allow | Action::Pass))
+    };
     for (pi, p) in ir.policies.iter().enumerate() {
         if p.staged {
             continue;
@@ -404,28 +420,31 @@ pub fn deny_only_policies(c: &Cluster) -> Vec<Finding> {
             {
                 continue;
             }
-            // The endpoints it selects, or a stand-in with just the labels it requires.
-            let selected: Vec<usize> = (0..ir.endpoints.len())
-                .filter(|&e| c.applies.get(e).is_some_and(|a| a.contains(&pi)))
-                .collect();
-            let later_rescues = |labels: &std::collections::BTreeMap<String, String>,
-                                 applies: Option<&[usize]>| {
-                ir.policies.iter().enumerate().skip(pi + 1).any(|(qi, q)| {
-                    q.tier == p.tier
-                        && !q.staged
-                        && q.governs(d)
-                        && match applies {
-                            Some(a) => a.contains(&qi),
-                            None => q.selector.as_ref().is_some_and(|s| s.matches(labels)),
-                        }
-                        && q.rules(d)
-                            .iter()
-                            .any(|r| matches!(r.action, Action::Allow | Action::Pass))
-                })
+            let selected = applied_to.get(pi).map_or(&[][..], Vec::as_slice);
+            // A later policy of the same tier (the lists are in evaluation order) that allows or passes.
+            let rescued = |e: usize| {
+                let list = c.applies.get(e).map_or(&[][..], Vec::as_slice);
+                let after = list.partition_point(|&q| q <= pi);
+                list.get(after..)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|&q| ir.policies.get(q))
+                    .take_while(|q| q.tier == p.tier)
+                    .any(|q| rescues(q, d))
             };
             let doomed: Vec<String> = if selected.is_empty() {
+                // A stand-in with just the labels the selector requires.
                 match stand_in(sel) {
-                    Some(l) if !later_rescues(&l, None) => {
+                    Some(l)
+                        if !ir
+                            .policies
+                            .iter()
+                            .skip(pi + 1)
+                            .take_while(|q| q.tier == p.tier)
+                            .any(|q| {
+                                rescues(q, d) && q.selector.as_ref().is_some_and(|s| s.matches(&l))
+                            }) =>
+                    {
                         vec!["the endpoints it selects".to_string()]
                     }
                     _ => vec![],
@@ -433,9 +452,7 @@ pub fn deny_only_policies(c: &Cluster) -> Vec<Finding> {
             } else {
                 selected
                     .iter()
-                    .filter(|&&e| {
-                        !later_rescues(&Default::default(), c.applies.get(e).map(Vec::as_slice))
-                    })
+                    .filter(|&&e| !rescued(e))
                     .filter_map(|&e| ir.endpoints.get(e).map(|x| x.reference()))
                     .collect()
             };

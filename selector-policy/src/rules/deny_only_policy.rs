@@ -1,7 +1,7 @@
 //! `deny-only-policy`: built on the policy evaluator (`crate::eval::findings::deny_only_policies`).
 
 use crate::diag::Diagnostic;
-use crate::eval::{findings, Cluster};
+use crate::eval::findings;
 use crate::model::SelectorCache;
 use crate::rules::{Check, InputCx};
 
@@ -35,8 +35,7 @@ crate::declare_rule! {
 }
 
 fn check(cx: &InputCx<'_>, _cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
-    let cluster = Cluster::from_analysis(cx.analysis);
-    for f in findings::deny_only_policies(&cluster) {
+    for f in findings::deny_only_policies(cx.cluster()) {
         if let Some(file) = cx.analysis.files.get(f.loc.file_index) {
             out.push(Diagnostic::new(
                 &RULE,

@@ -1,7 +1,7 @@
 //! `host-endpoint-lockout`: built on the policy evaluator (`crate::eval::findings::host_endpoint_lockout`).
 
 use crate::diag::Diagnostic;
-use crate::eval::{findings, Cluster};
+use crate::eval::findings;
 use crate::model::SelectorCache;
 use crate::rules::{Check, InputCx};
 
@@ -34,8 +34,7 @@ crate::declare_rule! {
 }
 
 fn check(cx: &InputCx<'_>, _cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
-    let cluster = Cluster::from_analysis(cx.analysis);
-    for f in findings::host_endpoint_lockout(&cluster) {
+    for f in findings::host_endpoint_lockout(cx.cluster()) {
         if let Some(file) = cx.analysis.files.get(f.loc.file_index) {
             out.push(Diagnostic::new(
                 &RULE,

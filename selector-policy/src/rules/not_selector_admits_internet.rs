@@ -1,7 +1,7 @@
 //! `not-selector-admits-internet`: built on the policy evaluator (`crate::eval::findings::not_selector_admits_internet`).
 
 use crate::diag::Diagnostic;
-use crate::eval::{findings, Cluster};
+use crate::eval::findings;
 use crate::model::SelectorCache;
 use crate::rules::{Check, InputCx};
 
@@ -30,8 +30,7 @@ crate::declare_rule! {
 }
 
 fn check(cx: &InputCx<'_>, _cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
-    let cluster = Cluster::from_analysis(cx.analysis);
-    for f in findings::not_selector_admits_internet(&cluster) {
+    for f in findings::not_selector_admits_internet(cx.cluster()) {
         if let Some(file) = cx.analysis.files.get(f.loc.file_index) {
             out.push(Diagnostic::new(
                 &RULE,

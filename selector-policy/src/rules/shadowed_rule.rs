@@ -1,7 +1,7 @@
 //! `shadowed-rule`: built on the policy evaluator (`crate::eval::findings::shadowed_rules`).
 
 use crate::diag::Diagnostic;
-use crate::eval::{findings, Cluster};
+use crate::eval::findings;
 use crate::model::SelectorCache;
 use crate::rules::{Check, InputCx};
 
@@ -32,8 +32,7 @@ crate::declare_rule! {
 }
 
 fn check(cx: &InputCx<'_>, _cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
-    let cluster = Cluster::from_analysis(cx.analysis);
-    for f in findings::shadowed_rules(&cluster) {
+    for f in findings::shadowed_rules(cx.cluster()) {
         if let Some(file) = cx.analysis.files.get(f.loc.file_index) {
             out.push(Diagnostic::new(
                 &RULE,

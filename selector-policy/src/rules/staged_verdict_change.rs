@@ -1,7 +1,7 @@
 //! `staged-verdict-change`: built on the policy evaluator (`crate::eval::findings::staged_verdict_changes`).
 
 use crate::diag::Diagnostic;
-use crate::eval::{findings, Cluster};
+use crate::eval::findings;
 use crate::model::SelectorCache;
 use crate::rules::{Check, InputCx};
 
@@ -34,8 +34,7 @@ crate::declare_rule! {
 }
 
 fn check(cx: &InputCx<'_>, _cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
-    let cluster = Cluster::from_analysis(cx.analysis);
-    for f in findings::staged_verdict_changes(&cluster) {
+    for f in findings::staged_verdict_changes(cx.cluster()) {
         if let Some(file) = cx.analysis.files.get(f.loc.file_index) {
             out.push(Diagnostic::new(
                 &RULE,
