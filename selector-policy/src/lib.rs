@@ -21,6 +21,7 @@ pub mod resource;
 mod rules;
 pub mod select;
 pub mod source;
+pub mod validate;
 pub mod yaml;
 
 use std::path::PathBuf;

@@ -528,6 +528,7 @@ pub fn analyze(files: Vec<SourceFile>) -> Analysis {
             check_field(file, field, &mut out);
         }
     }
+    out.extend(crate::validate::validate(&a.files, &a.resources));
     duplicates(&a, &mut out);
     let mut cache = SelectorCache::default();
     unknown_labels(&a, &mut cache, &mut out);

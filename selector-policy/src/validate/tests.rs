@@ -1,0 +1,1 @@
+//! Tests of the validation rules that the fixtures do not reach.
