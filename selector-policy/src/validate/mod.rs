@@ -5,12 +5,15 @@
 //! Calico's validator and CRD schema, into diagnostics with a help that says what to write.
 //! Each rule is one file under `src/rules/` with its documentation; [`RULES`] lists them and
 //! [`validate`] runs them. Where Calico versions differ, HEAD is followed (POLICY.md 3.4).
+//! The last four rules are the advisory warnings of POLICY.md 8 (valid but suspicious).
 
 pub mod names;
 pub mod suggest;
 
 #[path = "../rules/duplicate_key.rs"]
 pub mod duplicate_key;
+#[path = "../rules/host_endpoint_peer_without_ips.rs"]
+pub mod host_endpoint_peer_without_ips;
 #[path = "../rules/icmp_without_protocol.rs"]
 pub mod icmp_without_protocol;
 #[path = "../rules/invalid_name.rs"]
@@ -31,6 +34,10 @@ pub mod missing_field;
 pub mod namespace_scope;
 #[path = "../rules/policy_flag_conflict.rs"]
 pub mod policy_flag_conflict;
+#[path = "../rules/policy_types.rs"]
+pub mod policy_types;
+#[path = "../rules/rule_selector_all.rs"]
+pub mod rule_selector_all;
 #[path = "../rules/selector_too_long.rs"]
 pub mod selector_too_long;
 #[path = "../rules/unknown_field.rs"]
@@ -39,6 +46,8 @@ pub mod unknown_field;
 pub mod unknown_kind;
 #[path = "../rules/unknown_tier.rs"]
 pub mod unknown_tier;
+#[path = "../rules/unordered_policy.rs"]
+pub mod unordered_policy;
 #[path = "../rules/unsupported_resource.rs"]
 pub mod unsupported_resource;
 
@@ -68,6 +77,10 @@ pub static RULES: &[&Rule] = &[
     &policy_flag_conflict::POLICY_FLAG_CONFLICT,
     &unknown_tier::UNKNOWN_TIER,
     &unsupported_resource::UNSUPPORTED_RESOURCE,
+    &policy_types::POLICY_TYPES,
+    &unordered_policy::UNORDERED_POLICY,
+    &rule_selector_all::RULE_SELECTOR_ALL,
+    &host_endpoint_peer_without_ips::HOST_ENDPOINT_PEER_WITHOUT_IPS,
 ];
 
 /// A diagnostic of `rule` (its id and default severity) at `span` of `file`.
@@ -193,8 +206,12 @@ pub fn validate(files: &[SourceFile], resources: &[Resource]) -> Vec<Diagnostic>
         selector_too_long::check(&mut cx, res);
         policy_flag_conflict::check(&mut cx, res);
         unsupported_resource::check(&mut cx, res);
+        policy_types::check(&mut cx, res);
+        rule_selector_all::check(&mut cx, res);
     }
     unknown_tier::check(&mut cx);
+    unordered_policy::check(&mut cx);
+    host_endpoint_peer_without_ips::check(&mut cx);
     cx.out
 }
 
