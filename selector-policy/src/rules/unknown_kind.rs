@@ -34,8 +34,28 @@ crate::declare_rule! {
     pub UNKNOWN_KIND = "unknown-kind", Error, "A `kind` or `apiVersion` Calico does not know (with the nearest one as a suggestion).";
 }
 
-/// Calico kinds this tool does not model but which are real (no finding for them).
+/// Calico kinds this tool does not model but which are real, in Calico open source and in
+/// Calico Enterprise (no finding for them).
 const OTHER_CALICO_KINDS: &[&str] = &[
+    "CalicoAPIConfig",
+    "RemoteClusterConfiguration",
+    "BFDConfiguration",
+    "GlobalAlert",
+    "GlobalAlertTemplate",
+    "GlobalReport",
+    "GlobalReportType",
+    "GlobalThreatFeed",
+    "LicenseKey",
+    "ManagedCluster",
+    "PacketCapture",
+    "DeepPacketInspection",
+    "UISettings",
+    "UISettingsGroup",
+    "EgressGatewayPolicy",
+    "ExternalNetwork",
+    "SecurityEventWebhook",
+    "AlertException",
+    "PolicyRecommendationScope",
     "BGPConfiguration",
     "BGPPeer",
     "BGPFilter",
