@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 import calico_selector as cs
 
-from .conftest import REPO_ROOT
+from conftest import REPO_ROOT
 
 POLICY_CRATE = REPO_ROOT / "selector-policy"
 RULES = sorted(p for p in (POLICY_CRATE / "tests" / "rules").iterdir() if p.is_dir())
@@ -61,10 +62,9 @@ SINGLE = [
 @pytest.mark.parametrize("selector", SINGLE)
 def test_validate_agrees_with_lint(selector: str) -> None:
     """The rules of a selector alone are those the linter reports on a policy's selector."""
-    quoted = selector.replace("'", "''")
     policy = (
         "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\n"
-        f"metadata:\n  name: p\nspec:\n  selector: '{quoted}'\n"
+        f"metadata:\n  name: p\nspec:\n  selector: {json.dumps(selector)}\n"
     )
     linted = [(d.rule, d.severity, d.message) for d in cs.lint_text(policy)]
     alone = [(d.rule, d.severity, d.message) for d in cs.validate(selector)]
