@@ -921,7 +921,7 @@ pub fn check_lint(data: &[u8]) {
     let cost = selector_policy::yaml::alias_expansion_cost(&text);
     if cost > selector_policy::yaml::alias_budget(text.len()) {
         assert!(
-            diags.iter().any(|d| d.rule == "yaml-syntax"),
+            diags.iter().any(|d| d.rule.id == "yaml-syntax"),
             "aliases expand to {cost} (budget {}) without a yaml-syntax finding",
             selector_policy::yaml::alias_budget(text.len())
         );
@@ -929,7 +929,10 @@ pub fn check_lint(data: &[u8]) {
     for d in &diags {
         let span = d.span.clone();
         assert_eq!(d.file, "fuzz.yaml");
-        assert!(!d.rule.is_empty() && !d.message.is_empty(), "{d:?}");
+        assert!(
+            selector_policy::registry::find(d.rule.id).is_some() && !d.message.is_empty(),
+            "{d:?}"
+        );
         assert!(
             span.start <= span.end && span.end <= text.len(),
             "diagnostic span {span:?} outside the text ({} bytes): {d:?}",

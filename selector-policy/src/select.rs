@@ -295,7 +295,10 @@ mod tests {
         let names: Vec<&str> = knp.selects.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, vec!["db-0"]);
         // db-0 has no serviceAccountName: the report says Kubernetes' default was used.
-        assert!(knp.selects[0].assumed.iter().any(|n| n.contains("serviceAccountName")));
+        assert!(knp.selects[0]
+            .assumed
+            .iter()
+            .any(|n| n.contains("serviceAccountName")));
         let peer = &knp.rules[0].peers[0];
         assert_eq!(peer.peer, "source");
         let peer_names: Vec<&str> = peer.selects.iter().map(|r| r.name.as_str()).collect();

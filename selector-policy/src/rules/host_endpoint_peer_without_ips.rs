@@ -18,11 +18,18 @@ crate::declare_rule! {
     /// traffic from or to that host through this selector.
     ///
     /// ## Example
-    /// A HostEndpoint `node-1-eth0` labelled `role: node` with only `interfaceName`, and a
-    /// rule `source: {selector: role == 'node'}`.
+    /// ```yaml
+    /// kind: HostEndpoint
+    /// metadata: {name: node-1-eth0, labels: {role: node}}
+    /// spec: {node: node-1, interfaceName: eth0}
+    /// ```
+    /// with a rule `source: {selector: role == 'node', namespaceSelector: global()}`.
     ///
     /// ## Fix
-    /// Add the host's addresses as `expectedIPs`, or match the hosts with `nets`.
+    /// Add the host's addresses, or match the hosts with `nets`:
+    /// ```yaml
+    /// spec: {node: node-1, interfaceName: eth0, expectedIPs: [192.168.10.11]}
+    /// ```
     pub HOST_ENDPOINT_PEER_WITHOUT_IPS = "host-endpoint-peer-without-ips", Warning, "A rule selector that selects a HostEndpoint without `expectedIPs`, which never matches by IP.";
 }
 

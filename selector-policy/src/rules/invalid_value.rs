@@ -45,7 +45,7 @@ crate::declare_rule! {
 /// Reports an enum value that did not decode, suggesting the right spelling.
 fn enum_value<T>(
     cx: &mut Ctx<'_>,
-    rule: &Rule,
+    rule: &'static Rule,
     res: &Resource,
     v: &Option<Val<T>>,
     field: &str,

@@ -15,10 +15,15 @@ crate::declare_rule! {
     /// The CRD schema (Calico v3.33 and later) rejects the resource.
     ///
     /// ## Example
-    /// `selector: app in {"a", "b", ... hundreds of values ...}`
+    /// ```yaml
+    /// selector: app in {'svc-0001', 'svc-0002', 'svc-0003', ... 80 more values ...}
+    /// ```
     ///
     /// ## Fix
-    /// Give the selected endpoints a shared label and select that, or split the policy.
+    /// Give the selected endpoints a shared label and select that, or split the policy:
+    /// ```yaml
+    /// selector: exposure == 'public'
+    /// ```
     pub SELECTOR_TOO_LONG = "selector-too-long", Error, "A selector longer than 1024 characters (rejected by the CRD schema since Calico v3.33).";
 }
 

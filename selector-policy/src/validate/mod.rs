@@ -84,8 +84,9 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// A diagnostic of `rule` (its id and default severity) at `span` of `file`.
+/// The span is kept inside the file.
 pub fn diagnostic(
-    rule: &Rule,
+    rule: &'static Rule,
     file: &SourceFile,
     span: Range<usize>,
     message: impl Into<String>,
@@ -93,17 +94,7 @@ pub fn diagnostic(
 ) -> Diagnostic {
     let start = span.start.min(file.text.len());
     let end = span.end.clamp(start, file.text.len());
-    let (line, column) = file.position(start);
-    Diagnostic {
-        rule: rule.id.to_string(),
-        severity: rule.severity,
-        message: message.into(),
-        help,
-        file: file.name.clone(),
-        line,
-        column,
-        span: start..end,
-    }
+    Diagnostic::new(rule, file, start..end, message, help)
 }
 
 /// What the rules see: the input and the findings so far.
@@ -119,7 +110,7 @@ impl Ctx<'_> {
     /// Reports a finding of `rule` in the file of `res`.
     pub fn report(
         &mut self,
-        rule: &Rule,
+        rule: &'static Rule,
         res: &Resource,
         span: Range<usize>,
         message: impl Into<String>,
@@ -134,7 +125,7 @@ impl Ctx<'_> {
     /// Reports a finding of `rule` in file `file`.
     pub fn report_in(
         &mut self,
-        rule: &Rule,
+        rule: &'static Rule,
         file: usize,
         span: Range<usize>,
         message: impl Into<String>,
