@@ -25,6 +25,7 @@ pub mod rules;
 pub mod select;
 pub mod source;
 pub mod suppress;
+pub mod validate;
 pub mod yaml;
 
 use std::path::PathBuf;

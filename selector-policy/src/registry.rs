@@ -88,7 +88,11 @@ macro_rules! declare_rule {
 
 /// Every list of rules, by the module that checks them. A module with its own list of
 /// rules (and its own entry point, called from [`crate::lint::analyze`]) adds one line here.
-const LISTS: &[&[&Rule]] = &[crate::rules::RULES, crate::eval::RULES];
+const LISTS: &[&[&Rule]] = &[
+    crate::rules::RULES,
+    crate::validate::RULES,
+    crate::eval::RULES,
+];
 
 /// Every registered rule, in documentation order.
 pub fn rules() -> impl Iterator<Item = &'static Rule> {

@@ -112,11 +112,56 @@ fn packet(ir: &Ir, src: Option<IpAddr>, dst: Option<IpAddr>, protocol: u8, port:
 }
 
 /// Whether direction `d` of endpoint `ep` lets anything through beyond failsafe ports.
+/// Whether some rule that could be reached at `ep` in direction `d` allows: an Allow rule of
+/// an enforced applicable policy, or of one of its profiles up to the first missing one.
+/// Without one, nothing but failsafes can pass, and no probing is needed.
+fn some_allow_reachable(c: &Cluster, ep: usize, d: Dir) -> bool {
+    let ir = &c.ir;
+    let Some(e) = ir.endpoints.get(ep) else {
+        return false;
+    };
+    let applies = c.applies.get(ep).map_or(&[][..], Vec::as_slice);
+    let in_policies = applies
+        .iter()
+        .filter_map(|&i| ir.policies.get(i))
+        .any(|p| !p.staged && p.governs(d) && p.rules(d).iter().any(|r| r.action == Action::Allow));
+    let mut in_profiles = false;
+    for name in &e.profiles {
+        let Some(p) = ir.profiles.get(name) else {
+            break;
+        };
+        let rules = if d == Dir::Ingress {
+            &p.ingress
+        } else {
+            &p.egress
+        };
+        if rules.iter().any(|r| r.action == Action::Allow) {
+            in_profiles = true;
+            break;
+        }
+    }
+    in_policies || in_profiles
+}
+
 fn side_admits_something(c: &Cluster, ep: usize, d: Dir) -> bool {
     let ir = &c.ir;
     let Some(e) = ir.endpoints.get(ep) else {
         return false;
     };
+    if !some_allow_reachable(c, ep, d) {
+        return false;
+    }
+    // An Allow on a Service's endpoints cannot be probed offline: assume it admits something.
+    let applies = c.applies.get(ep).map_or(&[][..], Vec::as_slice);
+    if applies.iter().filter_map(|&i| ir.policies.get(i)).any(|p| {
+        !p.staged
+            && p.governs(d)
+            && p.rules(d)
+                .iter()
+                .any(|r| r.action == Action::Allow && (r.source.services || r.destination.services))
+    }) {
+        return true;
+    }
     let own = e
         .ips
         .iter()
@@ -400,7 +445,8 @@ pub fn deny_only_policies(c: &Cluster) -> Vec<Finding> {
                 .any(|r| matches!(r.action, Action::Allow | Action::Pass))
     };
     for (pi, p) in ir.policies.iter().enumerate() {
-        if p.staged {
+        // Untracked and pre-DNAT tiers end in Pass: no end-of-tier drop there.
+        if p.staged || p.stage != super::ir::Stage::Normal {
             continue;
         }
         let Some(sel) = &p.selector else { continue };
@@ -412,8 +458,13 @@ pub fn deny_only_policies(c: &Cluster) -> Vec<Finding> {
         }
         for d in [Dir::Ingress, Dir::Egress] {
             let rules = p.rules(d);
+            // An explicit deny-everything rule says what it means; nothing to add.
+            let denies_all = rules
+                .iter()
+                .any(|r| r.action == Action::Deny && rule_covers(r, &Rule::any(Action::Deny)));
             if !p.governs(d)
                 || rules.is_empty()
+                || denies_all
                 || rules
                     .iter()
                     .any(|r| matches!(r.action, Action::Allow | Action::Pass))
