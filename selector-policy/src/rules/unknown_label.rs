@@ -1,9 +1,9 @@
 //! `unknown-label`: a label (or label value) that no resource of the input carries.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use selector_core::{tokens, TokenKind};
+use selector_core::{tokens, LabelRestriction, TokenKind};
 
 use crate::diag::Diagnostic;
 use crate::model::{SelectorCache, AUTOMATIC_LABELS};
@@ -181,6 +181,8 @@ fn value_span(text: &str, value: &str) -> Option<Range<usize>> {
 fn check(cx: &InputCx<'_>, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
     let a = cx.analysis;
     let known = Known::new(&a.resources);
+    let mut restrictions_by_text: HashMap<String, BTreeMap<String, LabelRestriction>> =
+        HashMap::new();
     for r in &a.resources {
         let (Some(policy), Some(file)) = (&r.policy, a.file_of(r)) else {
             continue;
@@ -208,7 +210,10 @@ fn check(cx: &InputCx<'_>, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>)
             let (Some(sel), Some(t)) = (cache.field(field), field.text()) else {
                 continue;
             };
-            let restrictions = sel.label_restrictions();
+            // Restrictions are worked out once per distinct selector (policies repeat them).
+            let restrictions = restrictions_by_text
+                .entry(sel.canonical().to_string())
+                .or_insert_with(|| sel.label_restrictions());
             for label in sel.label_names() {
                 let Some((set, name, what)) = known.lookup(field.kind, namespace, label) else {
                     continue;

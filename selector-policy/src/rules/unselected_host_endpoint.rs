@@ -2,7 +2,7 @@
 
 use crate::diag::Diagnostic;
 use crate::fmt::quote_value;
-use crate::model::{policy_selector, SelectorCache};
+use crate::model::SelectorCache;
 use crate::resource::Kind;
 use crate::rules::{Check, InputCx};
 
@@ -35,14 +35,14 @@ fn check(cx: &InputCx<'_>, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>)
     let a = cx.analysis;
     let model = cx.model();
     let mut selected = vec![false; model.endpoints.len()];
-    for r in &a.resources {
-        if !r.kind.is_policy() || r.kind.is_staged() {
+    for t in cx.policy_targets(cache) {
+        if a.resources
+            .get(t.resource)
+            .is_none_or(|r| r.kind.is_staged())
+        {
             continue;
         }
-        let Some(sel) = policy_selector(cache, r) else {
-            continue;
-        };
-        for id in model.select(&sel, |e| e.kind == Kind::HostEndpoint) {
+        for &id in &t.endpoints {
             if let Some(s) = selected.get_mut(id) {
                 *s = true;
             }
