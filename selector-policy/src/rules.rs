@@ -238,12 +238,23 @@ impl<'a> SelectorCx<'a> {
     }
 }
 
+/// What one policy of the input applies to.
+pub struct PolicyTargets {
+    /// Index of the policy in the input's resources.
+    pub resource: usize,
+    /// The selector Calico applies it with (SPEC section 8).
+    pub selector: Selector,
+    /// The host endpoints and pods it selects (indices into the model's endpoints), sorted.
+    pub endpoints: Vec<usize>,
+}
+
 /// One input (the files applied together) as the per-input rules see it.
 pub struct InputCx<'a> {
     /// The files and their resources.
     pub analysis: &'a Analysis,
     model: std::cell::OnceCell<Model>,
     cluster: std::cell::OnceCell<crate::eval::Cluster>,
+    targets: std::cell::OnceCell<Vec<PolicyTargets>>,
 }
 
 impl<'a> InputCx<'a> {
@@ -253,7 +264,30 @@ impl<'a> InputCx<'a> {
             analysis,
             model: std::cell::OnceCell::new(),
             cluster: std::cell::OnceCell::new(),
+            targets: std::cell::OnceCell::new(),
         }
+    }
+
+    /// What each policy with a valid selector applies to, worked out on first use.
+    pub fn policy_targets(&self, cache: &mut SelectorCache) -> &[PolicyTargets] {
+        self.targets.get_or_init(|| {
+            let model = self.model();
+            self.analysis
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind.is_policy())
+                .filter_map(|(resource, r)| {
+                    let selector = crate::model::policy_selector(cache, r)?;
+                    let endpoints = model.select(&selector, |e| e.is_policy_target());
+                    Some(PolicyTargets {
+                        resource,
+                        selector,
+                        endpoints,
+                    })
+                })
+                .collect()
+        })
     }
 
     /// The endpoints and network sets of the input with their label index, built on first use.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
-use crate::model::{policy_selector, SelectorCache};
+use crate::model::SelectorCache;
 use crate::resource::Kind;
 use crate::rules::{Check, InputCx};
 
@@ -46,11 +46,8 @@ fn check(cx: &InputCx<'_>, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>)
             *pods_per_namespace.entry(ns).or_default() += 1;
         }
     }
-    for r in &a.resources {
-        if !r.kind.is_policy() {
-            continue;
-        }
-        let Some(sel) = policy_selector(cache, r) else {
+    for t in cx.policy_targets(cache) {
+        let (Some(r), sel) = (a.resources.get(t.resource), &t.selector) else {
             continue;
         };
         // Endpoints this policy could apply to: a namespaced policy only reaches pods of
@@ -64,7 +61,7 @@ fn check(cx: &InputCx<'_>, cache: &mut SelectorCache, out: &mut Vec<Diagnostic>)
         } else {
             (policy_targets, "host endpoints and pods".to_string())
         };
-        if targets == 0 || !model.select(&sel, |e| e.is_policy_target()).is_empty() {
+        if targets == 0 || !t.endpoints.is_empty() {
             continue;
         }
         let Some(file) = a.file_of(r) else { continue };
