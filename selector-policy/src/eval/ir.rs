@@ -624,3 +624,34 @@ pub struct Ir {
     /// Facts assumed while loading (missing namespaces, defaults), for the output.
     pub notes: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidrs_mask_contain_and_end() {
+        let c = Cidr::parse("10.1.2.3/16").unwrap();
+        assert_eq!(c.to_string(), "10.1.0.0/16");
+        assert!(c.contains("10.1.255.255".parse().unwrap()));
+        assert!(!c.contains("10.2.0.0".parse().unwrap()));
+        assert!(!c.contains("::1".parse().unwrap()));
+        assert_eq!(c.end_exclusive(), Some("10.2.0.0".parse().unwrap()));
+        assert_eq!(Cidr::parse("0.0.0.0/0").unwrap().end_exclusive(), None);
+        assert_eq!(Cidr::parse("fd00::5").unwrap().prefix, 128);
+        assert!(Cidr::parse("::/0")
+            .unwrap()
+            .contains("fd00::1".parse().unwrap()));
+        assert_eq!(Cidr::parse("10.0.0.0/33"), None);
+        assert_eq!(Cidr::parse("x/8"), None);
+    }
+
+    #[test]
+    fn protocols_by_name_and_number() {
+        assert_eq!(proto::from_calico("TCP"), Some(proto::TCP));
+        assert_eq!(proto::from_calico("6"), Some(proto::TCP));
+        assert_eq!(proto::from_calico("tcp"), None);
+        assert_eq!(proto::from_calico("0"), None);
+        assert!(proto::has_ports(proto::SCTP) && !proto::has_ports(proto::ICMP));
+    }
+}

@@ -785,3 +785,36 @@ impl Cluster {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse_and_print() {
+        assert_eq!(
+            Ref::parse("hostendpoint/a.b").unwrap(),
+            Ref::HostEndpoint("a.b".into())
+        );
+        let p = Ref::parse("pod/ns/web-0").unwrap();
+        assert_eq!(p.to_string(), "pod/ns/web-0");
+        assert_eq!(Ref::parse(" fd00::1 ").unwrap().to_string(), "fd00::1");
+        for bad in ["pod/ns", "pod//x", "hostendpoint/a/b", "node/x", "1.2.3"] {
+            let e = Ref::parse(bad).unwrap_err();
+            assert_eq!(e.kind, QueryErrorKind::BadReference);
+            assert!(e.message.contains(bad));
+        }
+    }
+
+    #[test]
+    fn protocols_and_ports_are_checked() {
+        assert_eq!(parse_protocol("UDP").unwrap(), proto::UDP);
+        assert_eq!(parse_protocol("132").unwrap(), proto::SCTP);
+        assert_eq!(
+            parse_protocol("gre").unwrap_err().kind,
+            QueryErrorKind::BadProtocol
+        );
+        assert!(check_port(256, proto::ICMP).is_err());
+        assert_eq!(check_port(65535, proto::TCP).unwrap(), 65535);
+    }
+}
