@@ -558,11 +558,11 @@ fn pick_family(src: &Resolved, dst: &Resolved) -> Result<bool, QueryError> {
 
 #[allow(clippy::too_many_arguments)]
 fn finish(
-    _c: &Cluster,
+    c: &Cluster,
     decided: Decision,
     sides: Sides,
     mut trace: Vec<TraceEntry>,
-    doubts: Doubts,
+    mut doubts: Doubts,
     src: &Resolved,
     dst: &Resolved,
     port: u16,
@@ -574,6 +574,15 @@ fn finish(
         Verdict::Deny
     };
     let action = if decided.allows() { "Allow" } else { "Deny" };
+    // Resources left out because Calico would reject them, and tiers nobody defined, can
+    // change any verdict: say so with every answer.
+    for n in
+        c.ir.notes
+            .iter()
+            .filter(|n| n.contains("Calico would reject") || n.contains("is not defined"))
+    {
+        doubts.add(n.clone());
+    }
     let mut e = TraceEntry::new(
         None,
         None,
