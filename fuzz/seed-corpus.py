@@ -12,6 +12,7 @@ Input formats (see fuzz/src/checks.rs):
   restrictions  b"T" + selector + (b"\\0" + name=value)*   (even first byte = text mode)
   eval_diff     bytes decoded by `arbitrary` into a tree and labels (random seeds)
   lint          a YAML file
+  flow          a YAML file, then optionally b"\0" and bytes choosing the flows
 
 Seeds longer than the target's max_len (fuzz/options/<target>.options) are skipped.
 """
@@ -105,7 +106,7 @@ def policy_yaml(i, sel, other):
 
 def main():
     counts = {}
-    limits = {t: max_len(t) for t in ("parse", "restrictions", "eval_diff", "lint")}
+    limits = {t: max_len(t) for t in ("parse", "restrictions", "eval_diff", "lint", "flow")}
     records = []
     with open(os.path.join(ROOT, "tests", "data", "calico-corpus.jsonl"), encoding="utf-8") as f:
         for line in f:
@@ -165,6 +166,31 @@ def main():
         sel = rng.choice(valid if i % 3 else invalid)
         other = rng.choice(valid)
         write("lint", policy_yaml(i, sel, other), limits["lint"], counts)
+
+    # flow: every scenario folder of the evaluator and every lint fixture, with random queries.
+    rng = random.Random(8)
+    texts = []
+    scen = os.path.join(ROOT, "selector-policy", "tests", "scenarios")
+    for name in sorted(os.listdir(scen)) if os.path.isdir(scen) else []:
+        d = os.path.join(scen, name)
+        docs = []
+        for f in sorted(os.listdir(d)):
+            if f.endswith(".yaml"):
+                with open(os.path.join(d, f), encoding="utf-8") as fh:
+                    docs.append(fh.read())
+        texts.append("\n---\n".join(docs))
+    rules = os.path.join(ROOT, "selector-policy", "tests", "rules")
+    for dirpath, _, filenames in sorted(os.walk(rules)):
+        for f in sorted(filenames):
+            if f.endswith(".yaml"):
+                with open(os.path.join(dirpath, f), encoding="utf-8") as fh:
+                    texts.append(fh.read())
+    for path in example_files():
+        with open(path, "rb") as f:
+            texts.append(f.read().decode("utf-8", "replace"))
+    for t in texts:
+        write("flow", t, limits["flow"], counts)
+        write("flow", t.encode("utf-8") + b"\0" + bytes(rng.getrandbits(8) for _ in range(32)), limits["flow"], counts)
 
     for target in sorted(counts):
         print(f"seed-corpus: {target}: {counts[target]} seeds -> fuzz/corpus/{target}/")

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-30}"
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(parse eval_diff restrictions lint)
+  TARGETS=(parse eval_diff restrictions lint flow)
 fi
 
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -22,7 +22,7 @@ py="$venv/bin/python"
 # maturin's build backend runs the `maturin` executable: put the venv's bin first on PATH.
 export PATH="$venv/bin:$PATH"
 # z3-solver: the SMT oracle of tests/test_algebra.py (a test dependency only).
-"$py" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest hypothesis mypy z3-solver
+"$py" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest hypothesis mypy pre-commit z3-solver
 
 echo "== py: build and install selector-py (maturin, release)"
 # No build isolation: reuse the venv's maturin instead of downloading one per build.

@@ -946,14 +946,28 @@ pub fn check_index(sel: &Selector, sets: &[LabelSet]) {
 
 /// Target `lint`: the input as a YAML file (UTF-8, lossy) into `selector_policy::lint_text`:
 /// no panic; every diagnostic names the file, lies inside the text on character boundaries,
-/// and its line and column are those of its span's start.
+/// and its line and column are those of its span's start; an input whose aliases expand
+/// past `selector_policy::yaml::alias_budget` (counted independently of the loader) gets a
+/// `yaml-syntax` finding.
 pub fn check_lint(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let diags = selector_policy::lint_text(&text, "fuzz.yaml");
+    // An alias bomb must be stopped, with a finding, not expanded.
+    let cost = selector_policy::yaml::alias_expansion_cost(&text);
+    if cost > selector_policy::yaml::alias_budget(text.len()) {
+        assert!(
+            diags.iter().any(|d| d.rule.id == "yaml-syntax"),
+            "aliases expand to {cost} (budget {}) without a yaml-syntax finding",
+            selector_policy::yaml::alias_budget(text.len())
+        );
+    }
     for d in &diags {
         let span = d.span.clone();
         assert_eq!(d.file, "fuzz.yaml");
-        assert!(!d.rule.is_empty() && !d.message.is_empty(), "{d:?}");
+        assert!(
+            selector_policy::registry::find(d.rule.id).is_some() && !d.message.is_empty(),
+            "{d:?}"
+        );
         assert!(
             span.start <= span.end && span.end <= text.len(),
             "diagnostic span {span:?} outside the text ({} bytes): {d:?}",

@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::model::read::{self, Reader};
+use crate::model::spec::{Meta, Spec};
+use crate::model::value::{DecodeIssue, Spanned};
 use crate::yaml::{value_offsets, Node, Style, Value};
 
 /// The resource kinds this tool understands.
@@ -28,13 +31,56 @@ pub enum Kind {
     Namespace,
     /// Kubernetes `ServiceAccount`.
     ServiceAccount,
+    /// `projectcalico.org/v3` `StagedKubernetesNetworkPolicy`.
+    StagedKubernetesNetworkPolicy,
+    /// `networking.k8s.io/v1` `NetworkPolicy`.
+    KubernetesNetworkPolicy,
+    /// `projectcalico.org/v3` `Tier`.
+    Tier,
+    /// `projectcalico.org/v3` `WorkloadEndpoint`.
+    WorkloadEndpoint,
+    /// `projectcalico.org/v3` `Profile`.
+    Profile,
+    /// `projectcalico.org/v3` `FelixConfiguration`.
+    FelixConfiguration,
 }
 
 impl Kind {
-    fn from_parts(api_version: &str, kind: &str) -> Option<Kind> {
+    /// Every kind, Calico's first.
+    pub const ALL: &'static [Kind] = &[
+        Kind::GlobalNetworkPolicy,
+        Kind::NetworkPolicy,
+        Kind::StagedGlobalNetworkPolicy,
+        Kind::StagedNetworkPolicy,
+        Kind::StagedKubernetesNetworkPolicy,
+        Kind::Tier,
+        Kind::HostEndpoint,
+        Kind::WorkloadEndpoint,
+        Kind::GlobalNetworkSet,
+        Kind::NetworkSet,
+        Kind::Profile,
+        Kind::FelixConfiguration,
+        Kind::Pod,
+        Kind::Namespace,
+        Kind::ServiceAccount,
+        Kind::KubernetesNetworkPolicy,
+    ];
+
+    /// The kind of a document from its `apiVersion` and `kind` (`None` when not modelled).
+    /// Calico kinds are taken under any `projectcalico.org/` version (validation reports
+    /// one other than `v3`).
+    pub fn from_parts(api_version: &str, kind: &str) -> Option<Kind> {
         let calico = api_version.starts_with("projectcalico.org/");
         let k8s = api_version == "v1";
         Some(match kind {
+            "NetworkPolicy" if api_version.starts_with("networking.k8s.io/") => {
+                Kind::KubernetesNetworkPolicy
+            }
+            "StagedKubernetesNetworkPolicy" if calico => Kind::StagedKubernetesNetworkPolicy,
+            "Tier" if calico => Kind::Tier,
+            "WorkloadEndpoint" if calico => Kind::WorkloadEndpoint,
+            "Profile" if calico => Kind::Profile,
+            "FelixConfiguration" if calico => Kind::FelixConfiguration,
             "GlobalNetworkPolicy" if calico => Kind::GlobalNetworkPolicy,
             "NetworkPolicy" if calico => Kind::NetworkPolicy,
             "StagedGlobalNetworkPolicy" if calico => Kind::StagedGlobalNetworkPolicy,
@@ -49,9 +95,16 @@ impl Kind {
         })
     }
 
-    /// The kind's name as written in manifests.
+    /// The kind's name as written in manifests (`KubernetesNetworkPolicy` for the
+    /// Kubernetes `NetworkPolicy`, as Calico names it).
     pub fn name(self) -> &'static str {
         match self {
+            Kind::StagedKubernetesNetworkPolicy => "StagedKubernetesNetworkPolicy",
+            Kind::KubernetesNetworkPolicy => "KubernetesNetworkPolicy",
+            Kind::Tier => "Tier",
+            Kind::WorkloadEndpoint => "WorkloadEndpoint",
+            Kind::Profile => "Profile",
+            Kind::FelixConfiguration => "FelixConfiguration",
             Kind::GlobalNetworkPolicy => "GlobalNetworkPolicy",
             Kind::NetworkPolicy => "NetworkPolicy",
             Kind::StagedGlobalNetworkPolicy => "StagedGlobalNetworkPolicy",
@@ -74,6 +127,40 @@ impl Kind {
                 | Kind::NetworkSet
                 | Kind::Pod
                 | Kind::ServiceAccount
+                | Kind::StagedKubernetesNetworkPolicy
+                | Kind::KubernetesNetworkPolicy
+                | Kind::WorkloadEndpoint
+        )
+    }
+
+    /// Whether this is a `projectcalico.org` kind.
+    pub fn is_calico(self) -> bool {
+        !matches!(
+            self,
+            Kind::Pod | Kind::Namespace | Kind::ServiceAccount | Kind::KubernetesNetworkPolicy
+        )
+    }
+
+    /// The `apiVersion` this kind is written with.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Kind::Pod | Kind::Namespace | Kind::ServiceAccount => "v1",
+            Kind::KubernetesNetworkPolicy => "networking.k8s.io/v1",
+            _ => "projectcalico.org/v3",
+        }
+    }
+
+    /// Whether decoding rejects keys its type does not declare. Kubernetes core kinds,
+    /// WorkloadEndpoint and FelixConfiguration are read leniently (only the fields that
+    /// matter are modelled).
+    pub fn is_strict(self) -> bool {
+        !matches!(
+            self,
+            Kind::Pod
+                | Kind::Namespace
+                | Kind::ServiceAccount
+                | Kind::WorkloadEndpoint
+                | Kind::FelixConfiguration
         )
     }
 
@@ -92,7 +179,9 @@ impl Kind {
     pub fn is_staged(self) -> bool {
         matches!(
             self,
-            Kind::StagedGlobalNetworkPolicy | Kind::StagedNetworkPolicy
+            Kind::StagedGlobalNetworkPolicy
+                | Kind::StagedNetworkPolicy
+                | Kind::StagedKubernetesNetworkPolicy
         )
     }
 }
@@ -338,6 +427,16 @@ pub struct Resource {
     pub service_account: Option<String>,
     /// For the policy kinds: the selector fields and rules.
     pub policy: Option<Policy>,
+    /// `apiVersion` as written.
+    pub api_version: Option<Spanned<String>>,
+    /// `kind` as written (its span locates kind-level findings).
+    pub kind_span: Range<usize>,
+    /// Typed `metadata`, with spans.
+    pub meta: Meta,
+    /// Typed `spec` (and, for pods, `status`), with spans.
+    pub spec: Spec,
+    /// What strict decoding rejects in this resource.
+    pub decode: Vec<DecodeIssue>,
 }
 
 impl Resource {
@@ -439,7 +538,23 @@ fn read_resource(file_text: &str, file: usize, kind: Kind, doc: &Node) -> Resour
     let policy = kind
         .is_policy()
         .then(|| read_policy(file_text, spec.unwrap_or(doc)));
+    let (meta, typed, decode) = read_typed(file_text, kind, doc);
+    let api_version = doc
+        .get_key("apiVersion")
+        .zip(doc.get("apiVersion"))
+        .and_then(|(k, v)| {
+            Some(Spanned::new(
+                v.as_str()?.to_string(),
+                v.span.clone(),
+                k.span.clone(),
+            ))
+        });
     Resource {
+        api_version,
+        kind_span: doc.get("kind").map_or(doc.span.clone(), |k| k.span.clone()),
+        meta,
+        spec: typed,
+        decode,
         kind,
         name,
         namespace,
@@ -450,6 +565,72 @@ fn read_resource(file_text: &str, file: usize, kind: Kind, doc: &Node) -> Resour
         service_account,
         policy,
     }
+}
+
+/// The typed metadata and spec of a document of a known kind, with decoding issues.
+fn read_typed(file_text: &str, kind: Kind, doc: &Node) -> (Meta, Spec, Vec<DecodeIssue>) {
+    let mut r = Reader::new(file_text, kind.is_strict());
+    let Some(top) = r.map(doc, read::TOP_KEYS, String::new()) else {
+        return (Meta::default(), Spec::None, r.issues);
+    };
+    let meta = r.meta(&top);
+    let spec_keys: &'static [&'static str] = match kind {
+        Kind::GlobalNetworkPolicy => read::GNP_KEYS,
+        Kind::StagedGlobalNetworkPolicy => read::STAGED_GNP_KEYS,
+        Kind::NetworkPolicy => read::NP_KEYS,
+        Kind::StagedNetworkPolicy => read::STAGED_NP_KEYS,
+        Kind::KubernetesNetworkPolicy => read::KNP_KEYS,
+        Kind::StagedKubernetesNetworkPolicy => read::STAGED_KNP_KEYS,
+        Kind::Tier => read::TIER_KEYS,
+        Kind::HostEndpoint => read::HEP_KEYS,
+        Kind::GlobalNetworkSet | Kind::NetworkSet => read::NETSET_KEYS,
+        Kind::Profile => read::PROFILE_KEYS,
+        Kind::WorkloadEndpoint => read::WEP_KEYS,
+        Kind::FelixConfiguration => read::FELIX_KEYS,
+        Kind::Pod => return (meta, Spec::Pod(r.pod(doc)), r.issues),
+        Kind::Namespace | Kind::ServiceAccount => return (meta, Spec::None, r.issues),
+    };
+    let spec_node = doc.get("spec").filter(|n| !n.is_null());
+    let view = match (doc.get_key("spec"), spec_node) {
+        (Some(k), Some(v)) => match r.map(v, spec_keys, "spec".into()) {
+            Some(view) => Some(view),
+            None => {
+                r.wrong::<()>(k, v, "spec".into(), "a mapping");
+                None
+            }
+        },
+        _ => None,
+    };
+    let empty = Node {
+        value: Value::Map(Vec::new()),
+        span: doc.span.clone(),
+        tag: None,
+        in_flow: false,
+    };
+    let view = match view {
+        Some(v) => v,
+        None => match r.map(&empty, spec_keys, "spec".into()) {
+            Some(v) => v,
+            None => return (meta, Spec::None, r.issues),
+        },
+    };
+    let spec = match kind {
+        Kind::GlobalNetworkPolicy
+        | Kind::StagedGlobalNetworkPolicy
+        | Kind::NetworkPolicy
+        | Kind::StagedNetworkPolicy => Spec::Policy(r.policy(&view)),
+        Kind::KubernetesNetworkPolicy | Kind::StagedKubernetesNetworkPolicy => {
+            Spec::KubernetesPolicy(r.k8s_policy(&view))
+        }
+        Kind::Tier => Spec::Tier(r.tier(&view)),
+        Kind::HostEndpoint => Spec::HostEndpoint(r.host_endpoint(&view)),
+        Kind::WorkloadEndpoint => Spec::WorkloadEndpoint(r.workload_endpoint(&view)),
+        Kind::GlobalNetworkSet | Kind::NetworkSet => Spec::NetworkSet(r.network_set(&view)),
+        Kind::Profile => Spec::Profile(r.profile(&view)),
+        Kind::FelixConfiguration => Spec::FelixConfiguration(r.felix(&view)),
+        Kind::Pod | Kind::Namespace | Kind::ServiceAccount => Spec::None,
+    };
+    (meta, spec, r.issues)
 }
 
 fn field(

@@ -143,6 +143,7 @@ pub struct Loaded {
 enum Frame {
     Seq {
         items: Vec<Node>,
+        cost: usize,
         start: usize,
         tag: Option<String>,
         anchor: usize,
@@ -151,6 +152,7 @@ enum Frame {
     },
     Map {
         entries: Vec<(Node, Node)>,
+        cost: usize,
         key: Option<Node>,
         start: usize,
         tag: Option<String>,
@@ -168,7 +170,23 @@ fn tag_text(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
 /// walk, and dropping the tree, far from the stack limit, also on WASM).
 pub const MAX_DEPTH: usize = 512;
 
+/// How much alias expansion a file of `len` bytes may do, in [`node_cost`] units: about its
+/// own size, at most a million. A file past it is an alias bomb ("billion laughs"): loading
+/// stops with an error, so memory stays proportional to the input.
+pub fn alias_budget(len: usize) -> usize {
+    len.saturating_add(1024).min(1_000_000)
+}
+
+/// The cost of one node for the alias budget: one per node plus one per 16 bytes of scalar
+/// text (an alias copies the text too).
+pub fn node_cost(text_len: usize) -> usize {
+    1 + text_len / 16
+}
+
 /// Parses every document of `text`.
+///
+/// Aliases are expanded (copied) as they are met, and their cost is counted against
+/// [`alias_budget`]; past it the file gets an error and no further document.
 pub fn load(text: &str) -> Loaded {
     let chars = CharOffsets::new(text);
     let at = |m: &saphyr_parser::Marker| chars.byte_at(m.line(), m.col());
@@ -176,7 +194,9 @@ pub fn load(text: &str) -> Loaded {
     let mut parser = Parser::new_from_str(text);
     let mut loaded = Loaded::default();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let budget = alias_budget(text.len());
+    let mut expanded = 0usize;
 
     let in_flow = |stack: &[Frame]| match stack.last() {
         Some(Frame::Seq { flow, in_flow, .. }) | Some(Frame::Map { flow, in_flow, .. }) => {
@@ -196,9 +216,10 @@ pub fn load(text: &str) -> Loaded {
                 break;
             }
         };
-        let node = match event {
+        let (node, cost) = match event {
             Event::StreamEnd => break,
             Event::Scalar(value, style, anchor, tag) => {
+                let cost = node_cost(value.len());
                 let node = Node {
                     value: Value::Scalar {
                         text: value.into_owned(),
@@ -209,21 +230,37 @@ pub fn load(text: &str) -> Loaded {
                     in_flow: in_flow(&stack),
                 };
                 if anchor > 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, (node.clone(), cost));
                 }
-                node
+                (node, cost)
             }
             Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => n.clone(),
-                None => Node {
-                    value: Value::Scalar {
-                        text: String::new(),
-                        style: Style::Plain,
+                Some((n, cost)) => {
+                    expanded = expanded.saturating_add(*cost);
+                    if expanded > budget {
+                        loaded.error = Some(YamlError {
+                            message: format!(
+                                "aliases expand to more than {budget} nodes, the limit for a file of {} bytes (an alias bomb?)",
+                                text.len()
+                            ),
+                            offset: range(&span).start,
+                        });
+                        break;
+                    }
+                    (n.clone(), *cost)
+                }
+                None => (
+                    Node {
+                        value: Value::Scalar {
+                            text: String::new(),
+                            style: Style::Plain,
+                        },
+                        span: range(&span),
+                        tag: None,
+                        in_flow: in_flow(&stack),
                     },
-                    span: range(&span),
-                    tag: None,
-                    in_flow: in_flow(&stack),
-                },
+                    1,
+                ),
             },
             Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
                 loaded.error = Some(YamlError {
@@ -238,6 +275,7 @@ pub fn load(text: &str) -> Loaded {
                 let inner = in_flow(&stack);
                 stack.push(Frame::Seq {
                     items: Vec::new(),
+                    cost: 1,
                     start: r.start,
                     tag: tag_text(tag.as_deref()),
                     anchor,
@@ -252,6 +290,7 @@ pub fn load(text: &str) -> Loaded {
                 let inner = in_flow(&stack);
                 stack.push(Frame::Map {
                     entries: Vec::new(),
+                    cost: 1,
                     key: None,
                     start: r.start,
                     tag: tag_text(tag.as_deref()),
@@ -263,9 +302,10 @@ pub fn load(text: &str) -> Loaded {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let end = range(&span).end;
-                let (node, anchor) = match stack.pop() {
+                let (node, anchor, cost) = match stack.pop() {
                     Some(Frame::Seq {
                         items,
+                        cost,
                         start,
                         tag,
                         anchor,
@@ -279,9 +319,11 @@ pub fn load(text: &str) -> Loaded {
                             in_flow,
                         },
                         anchor,
+                        cost,
                     ),
                     Some(Frame::Map {
                         entries,
+                        cost,
                         start,
                         tag,
                         anchor,
@@ -295,13 +337,14 @@ pub fn load(text: &str) -> Loaded {
                             in_flow,
                         },
                         anchor,
+                        cost,
                     ),
                     None => continue,
                 };
                 if anchor > 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, (node.clone(), cost));
                 }
-                node
+                (node, cost)
             }
             Event::DocumentStart(_) => {
                 stack.clear();
@@ -310,11 +353,22 @@ pub fn load(text: &str) -> Loaded {
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,
         };
         match stack.last_mut() {
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                Some(k) => entries.push((k, node)),
-                None => *key = Some(node),
-            },
+            Some(Frame::Seq { items, cost: c, .. }) => {
+                *c = c.saturating_add(cost);
+                items.push(node)
+            }
+            Some(Frame::Map {
+                entries,
+                key,
+                cost: c,
+                ..
+            }) => {
+                *c = c.saturating_add(cost);
+                match key.take() {
+                    Some(k) => entries.push((k, node)),
+                    None => *key = Some(node),
+                }
+            }
             None => {
                 if !node.is_null() {
                     loaded.documents.push(node);
@@ -323,6 +377,52 @@ pub fn load(text: &str) -> Loaded {
         }
     }
     loaded
+}
+
+/// The total alias expansion cost of `text` in [`node_cost`] units, counted from parser
+/// events alone (no tree is built), up to the first syntax error. An independent check of
+/// [`load`]'s budget for tests and the fuzzer: a text whose cost exceeds
+/// [`alias_budget`] must get an error from [`load`].
+pub fn alias_expansion_cost(text: &str) -> usize {
+    let mut parser = Parser::new_from_str(text);
+    let mut costs: Vec<(usize, usize)> = Vec::new();
+    let mut anchors: HashMap<usize, usize> = HashMap::new();
+    let mut total = 0usize;
+    while let Some(Ok((event, _))) = parser.next_event() {
+        let done = match event {
+            Event::Scalar(value, _, anchor, _) => {
+                let c = node_cost(value.len());
+                if anchor > 0 {
+                    anchors.insert(anchor, c);
+                }
+                Some(c)
+            }
+            Event::Alias(id) => {
+                let c = anchors.get(&id).copied().unwrap_or(1);
+                total = total.saturating_add(c);
+                Some(c)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                costs.push((anchor, 1));
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => match costs.pop() {
+                Some((anchor, c)) => {
+                    if anchor > 0 {
+                        anchors.insert(anchor, c);
+                    }
+                    Some(c)
+                }
+                None => None,
+            },
+            Event::StreamEnd => break,
+            _ => None,
+        };
+        if let (Some(c), Some((_, parent))) = (done, costs.last_mut()) {
+            *parent = parent.saturating_add(c);
+        }
+    }
+    total
 }
 
 /// For each byte of a scalar's value, the byte offset in the file it came from, plus one
@@ -420,6 +520,44 @@ mod tests {
         let text: String = (0..600).map(|i| format!("{}-\n", " ".repeat(i))).collect();
         let l = load(&text);
         assert!(l.error.unwrap().message.contains("nested deeper"));
+    }
+
+    /// "Billion laughs": each level doubles (here: multiplies by 9) the expansion.
+    fn bomb(levels: usize) -> String {
+        let mut s = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..levels {
+            let prev = format!("*a{}", i - 1);
+            s.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                [prev.as_str(); 9].join(", ")
+            ));
+        }
+        s
+    }
+
+    #[test]
+    fn alias_bombs_stop_at_the_budget() {
+        let text = bomb(10);
+        let l = load(&text);
+        let err = l.error.expect("a bomb is an error");
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+        assert!(err.offset < text.len());
+        // Expansion within the budget is fine and copies the anchored node.
+        let l = load("a: &x {k: v}\nb: *x\nc: [*x, *x]\n");
+        assert!(l.error.is_none());
+        assert_eq!(
+            l.documents[0]
+                .get("b")
+                .and_then(|b| b.get("k"))
+                .and_then(Node::as_str),
+            Some("v")
+        );
+        assert!(alias_budget(usize::MAX) <= 1_000_000);
+        assert!(alias_expansion_cost(&text) > alias_budget(text.len()));
+        assert_eq!(
+            alias_expansion_cost("a: &x {k: v}\nb: *x\nc: [*x, *x]\n"),
+            9
+        );
     }
 
     #[test]

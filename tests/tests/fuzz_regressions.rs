@@ -14,6 +14,8 @@
 #[path = "../../fuzz/src/checks.rs"]
 #[allow(dead_code)]
 mod checks;
+#[path = "../../fuzz/src/flow_check.rs"]
+mod flow_check;
 
 use std::path::PathBuf;
 
@@ -69,6 +71,11 @@ fn restrictions_regressions() {
 #[test]
 fn lint_regressions() {
     replay("lint", checks::check_lint);
+}
+
+#[test]
+fn flow_regressions() {
+    replay("flow", flow_check::check_flow);
 }
 
 /// The stress inputs are what their names say (so the replay does test the limits).

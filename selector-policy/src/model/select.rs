@@ -1,8 +1,9 @@
 //! What policies and rule peers select (SPEC section 8), with an inverted label index.
 //!
-//! Endpoints are host endpoints, pods (workload endpoints), global network sets and
+//! Endpoints are host endpoints, pods, workload endpoints, global network sets and
 //! network sets. Each is evaluated with its own labels layered over labels inherited
-//! from its namespace (`pcns.` prefix) and service account (`pcsa.` prefix), as Calico does.
+//! from its profiles in order (pods: namespace `pcns.` and service account `pcsa.`
+//! labels; host endpoints: `spec.profiles`), as Calico does (POLICY.md 7.1).
 //! The core's [`SelectorIndex`] finds the endpoints a selector matches without evaluating
 //! it on every endpoint.
 
@@ -11,12 +12,20 @@ use std::collections::{BTreeMap, HashMap};
 use selector_core::index::SelectorIndex;
 use selector_core::{Layered, Selector};
 
+use super::profiles::{
+    namespace_profile, service_account_profile, ProfileOrigin, Profiles, K8S_NAMESPACE_NAME_LABEL,
+    NAME_LABEL,
+};
+use super::spec::{EntityRule, List, PolicySpec, Spec};
+use super::value::{Val, ValExt};
 use crate::resource::{Kind, Peer, Resource, SelectorField};
 
-const NS_LABEL: &str = "projectcalico.org/namespace";
-const SA_LABEL: &str = "projectcalico.org/serviceaccount";
-const NAME_LABEL: &str = "projectcalico.org/name";
-const ORCH_LABEL: &str = "projectcalico.org/orchestrator";
+/// `projectcalico.org/namespace`, on every namespaced endpoint and network set.
+pub const NS_LABEL: &str = "projectcalico.org/namespace";
+/// `projectcalico.org/serviceaccount`, on pods.
+pub const SA_LABEL: &str = "projectcalico.org/serviceaccount";
+/// `projectcalico.org/orchestrator`, `k8s` on pods.
+pub const ORCH_LABEL: &str = "projectcalico.org/orchestrator";
 
 /// The labels Calico adds to endpoints, namespaces and service accounts by itself.
 pub const AUTOMATIC_LABELS: &[&str] = &[NS_LABEL, SA_LABEL, NAME_LABEL, ORCH_LABEL];
@@ -75,7 +84,8 @@ fn prefixed(cache: &mut SelectorCache, field: Option<&SelectorField>, prefix: &s
     }
 }
 
-fn quote(v: &str) -> String {
+/// A label value quoted for a Calico selector (double quotes unless it holds one).
+pub(crate) fn quote(v: &str) -> String {
     if v.contains('"') {
         format!("'{v}'")
     } else {
@@ -96,19 +106,67 @@ pub struct PeerSelector {
 /// The combined selector of a policy (SPEC section 8), or `None` when a part is invalid.
 pub fn policy_selector(cache: &mut SelectorCache, res: &Resource) -> Option<Selector> {
     let policy = res.policy.as_ref()?;
-    let s = match part(cache, policy.selector.as_ref()) {
+    let s = part(cache, policy.selector.as_ref());
+    let ns = prefixed(cache, policy.namespace_selector.as_ref(), "pcns.");
+    let sa = prefixed(cache, policy.service_account_selector.as_ref(), "pcsa.");
+    combine_policy(
+        cache,
+        namespace_of_policy(res.kind, res.namespace.as_deref()),
+        s,
+        ns,
+        sa,
+    )
+}
+
+/// The namespace a policy is limited to (`None` for global policies).
+fn namespace_of_policy(kind: Kind, namespace: Option<&str>) -> Option<&str> {
+    kind.is_namespaced().then(|| namespace.unwrap_or("default"))
+}
+
+/// A typed selector value as a part: absent, invalid (not a string or not parsable), or
+/// the canonical text with `prefix` on every label.
+fn typed_part(cache: &mut SelectorCache, v: Option<&Val<String>>, prefix: &str) -> Part {
+    match v {
+        None => Part::Absent,
+        Some(v) => match v.get().and_then(|t| cache.parse(t)) {
+            Some(s) if prefix.is_empty() => Part::Valid(s.canonical().to_string()),
+            Some(s) => Part::Valid(s.with_label_prefix(prefix).canonical().to_string()),
+            None => Part::Invalid,
+        },
+    }
+}
+
+/// The combined selector of a typed policy spec (SPEC section 8): `namespace` is the
+/// policy's namespace for namespaced kinds, `None` for global ones. `None` when a part is
+/// invalid (Calico would reject the policy).
+pub fn spec_policy_selector(
+    cache: &mut SelectorCache,
+    namespace: Option<&str>,
+    spec: &PolicySpec,
+) -> Option<Selector> {
+    let s = typed_part(cache, spec.selector.as_ref(), "");
+    let ns = typed_part(cache, spec.namespace_selector.as_ref(), "pcns.");
+    let sa = typed_part(cache, spec.service_account_selector.as_ref(), "pcsa.");
+    combine_policy(cache, namespace, s, ns, sa)
+}
+
+fn combine_policy(
+    cache: &mut SelectorCache,
+    namespace: Option<&str>,
+    s: Part,
+    ns: Part,
+    sa: Part,
+) -> Option<Selector> {
+    let s = match s {
         Part::Absent => None,
         Part::Invalid => return None,
         Part::Valid(s) => Some(s),
     };
-    let ns = prefixed(cache, policy.namespace_selector.as_ref(), "pcns.");
-    let sa = prefixed(cache, policy.service_account_selector.as_ref(), "pcsa.");
     if matches!(ns, Part::Invalid) || matches!(sa, Part::Invalid) {
         return None;
     }
-    let text = match res.kind {
-        Kind::NetworkPolicy | Kind::StagedNetworkPolicy => {
-            let ns_name = res.namespace.as_deref().unwrap_or("default");
+    let text = match namespace {
+        Some(ns_name) => {
             let mut t = match s {
                 Some(s) => format!("({s}) && {NS_LABEL} == {}", quote(ns_name)),
                 None => format!("{NS_LABEL} == {}", quote(ns_name)),
@@ -118,15 +176,21 @@ pub fn policy_selector(cache: &mut SelectorCache, res: &Resource) -> Option<Sele
             }
             t
         }
-        _ => {
-            let mut t = s.unwrap_or_else(|| "all()".to_string());
+        None => {
+            // An empty selector adds nothing (Calico's prefixAndAppendSelector):
+            // `namespaceSelector: "!has(env)"` alone stays `!has(pcns.env)` (POLICY.md 9.32).
+            let and = |t: Option<String>, part: String| match t {
+                Some(t) => format!("({t}) && {part}"),
+                None => part,
+            };
+            let mut t = s;
             if let Part::Valid(ns) = ns {
-                t = format!("({t}) && {ns}").replace("all()", &format!("has({NS_LABEL})"));
+                t = Some(and(t, ns).replace("all()", &format!("has({NS_LABEL})")));
             }
             if let Part::Valid(sa) = sa {
-                t = format!("({t}) && {sa}").replace("all()", &format!("has({SA_LABEL})"));
+                t = Some(and(t, sa).replace("all()", &format!("has({SA_LABEL})")));
             }
-            t
+            t.unwrap_or_else(|| "all()".to_string())
         }
     };
     cache.parse(&text).cloned()
@@ -148,32 +212,100 @@ pub fn peer_selector(
         None => None,
         Some(f) => Some(cache.field(f)?.clone()),
     };
-    let namespace_part = match prefixed(cache, peer.namespace_selector.as_ref(), "pcns.") {
+    let namespace = res
+        .namespace
+        .as_deref()
+        .filter(|_| res.kind.is_namespaced());
+    let parts = PeerParts {
+        namespace_selector: prefixed(cache, peer.namespace_selector.as_ref(), "pcns."),
+        service_account_selector: prefixed(cache, peer.service_account_selector.as_ref(), "pcsa."),
+        service_account_names: peer.service_account_names.clone(),
+        selector: part(cache, peer.selector.as_ref()),
+    };
+    combine_peer(cache, namespace, parts, not_selector)
+}
+
+/// The selectors of a typed rule peer (SPEC section 8): `namespace` is the policy's
+/// namespace, `None` for a global policy. `None` when a part is invalid.
+pub fn entity_selector(
+    cache: &mut SelectorCache,
+    namespace: Option<&str>,
+    entity: &EntityRule,
+) -> Option<PeerSelector> {
+    let sa = entity.service_accounts.as_ref();
+    let sa_match = match sa {
+        Some(v) => Some(v.get()?),
+        None => None,
+    };
+    let names: Vec<String> = match sa_match.and_then(|m| m.names.as_ref()) {
+        None => Vec::new(),
+        Some(list) => list
+            .get()?
+            .iter()
+            .map(|n| n.get().cloned())
+            .collect::<Option<Vec<String>>>()?,
+    };
+    let sa_selector = sa_match.and_then(|m| m.selector.as_ref());
+    let has_selection = entity.selector.is_some()
+        || entity.not_selector.is_some()
+        || entity.namespace_selector.is_some()
+        || sa_selector.is_some()
+        || !names.is_empty();
+    if !has_selection {
+        return Some(PeerSelector {
+            selector: None,
+            not_selector: None,
+        });
+    }
+    let not_selector = match &entity.not_selector {
+        None => None,
+        Some(v) => Some(cache.parse(v.get()?)?.clone()),
+    };
+    let parts = PeerParts {
+        namespace_selector: typed_part(cache, entity.namespace_selector.as_ref(), "pcns."),
+        service_account_selector: typed_part(cache, sa_selector, "pcsa."),
+        service_account_names: names,
+        selector: typed_part(cache, entity.selector.as_ref(), ""),
+    };
+    combine_peer(cache, namespace, parts, not_selector)
+}
+
+struct PeerParts {
+    namespace_selector: Part,
+    service_account_selector: Part,
+    service_account_names: Vec<String>,
+    selector: Part,
+}
+
+fn combine_peer(
+    cache: &mut SelectorCache,
+    namespace: Option<&str>,
+    parts: PeerParts,
+    not_selector: Option<Selector>,
+) -> Option<PeerSelector> {
+    let namespace_part = match parts.namespace_selector {
         Part::Invalid => return None,
         Part::Valid(ns) => Some(
             ns.replace("all()", &format!("has({NS_LABEL})"))
                 .replace("global()", &format!("!has({NS_LABEL})")),
         ),
-        Part::Absent => match (res.kind.is_namespaced(), &res.namespace) {
-            (true, Some(n)) => Some(format!("{NS_LABEL} == {}", quote(n))),
-            _ => None,
-        },
+        Part::Absent => namespace.map(|n| format!("{NS_LABEL} == {}", quote(n))),
     };
     let mut endpoint = Vec::new();
-    match prefixed(cache, peer.service_account_selector.as_ref(), "pcsa.") {
+    match parts.service_account_selector {
         Part::Invalid => return None,
         Part::Valid(sa) => endpoint.push(format!("({sa})")),
         Part::Absent => {}
     }
-    if !peer.service_account_names.is_empty() {
-        let names: Vec<String> = peer
+    if !parts.service_account_names.is_empty() {
+        let names: Vec<String> = parts
             .service_account_names
             .iter()
             .map(|n| quote(n))
             .collect();
         endpoint.push(format!("{SA_LABEL} in {{{}}}", names.join(", ")));
     }
-    match part(cache, peer.selector.as_ref()) {
+    match parts.selector {
         Part::Invalid => return None,
         Part::Valid(s) => endpoint.push(format!("({s})")),
         Part::Absent => {}
@@ -200,17 +332,26 @@ pub fn peer_selector(
 pub struct Endpoint {
     /// Index of the resource in the input.
     pub resource: usize,
-    /// Its kind (host endpoint, pod, global network set or network set).
+    /// Its kind (host endpoint, pod, workload endpoint, global network set or network set).
     pub kind: Kind,
     /// Own labels, with Calico's automatic labels added.
     pub own: BTreeMap<String, String>,
+    /// The profiles it lists, in order (pods: `kns.<ns>`, `ksa.<ns>.<sa>`).
+    pub profiles: Vec<String>,
+    /// Facts the input does not hold that were assumed from Kubernetes' or Calico's
+    /// behaviour (a missing Namespace, a defaulted service account, a missing profile).
+    pub notes: Vec<String>,
     parent: usize,
 }
 
 impl Endpoint {
-    /// Whether policies apply to it (host endpoints and pods), as opposed to network sets.
+    /// Whether policies apply to it (host endpoints, pods, workload endpoints), as opposed
+    /// to network sets.
     pub fn is_policy_target(&self) -> bool {
-        matches!(self.kind, Kind::HostEndpoint | Kind::Pod)
+        matches!(
+            self.kind,
+            Kind::HostEndpoint | Kind::Pod | Kind::WorkloadEndpoint
+        )
     }
 }
 
@@ -218,78 +359,104 @@ impl Endpoint {
 pub struct Model {
     /// Every endpoint, in resource order.
     pub endpoints: Vec<Endpoint>,
+    /// Every profile (generated, built-in and from the input).
+    pub profiles: Profiles,
     parents: Vec<BTreeMap<String, String>>,
     index: SelectorIndex<usize, usize>,
 }
 
+/// Calico adds `projectcalico.org/serviceaccount` only for names shorter than this.
+const MAX_SA_LABEL_LEN: usize = 63;
+
+fn strings(list: &Option<List<String>>) -> Vec<String> {
+    list.get()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.get().cloned())
+        .collect()
+}
+
 impl Model {
-    /// Builds the endpoints of `resources` and indexes their labels.
+    /// Builds the endpoints of `resources` with their label sets (POLICY.md 7.1) and indexes them.
     pub fn new(resources: &[Resource]) -> Model {
-        let mut namespaces: HashMap<&str, &BTreeMap<String, String>> = HashMap::new();
-        let mut accounts: HashMap<(&str, &str), &BTreeMap<String, String>> = HashMap::new();
-        for r in resources {
-            match r.kind {
-                Kind::Namespace => {
-                    namespaces.insert(&r.name, &r.labels);
-                }
-                Kind::ServiceAccount => {
-                    accounts.insert(
-                        (r.namespace.as_deref().unwrap_or("default"), &r.name),
-                        &r.labels,
-                    );
-                }
-                _ => {}
-            }
-        }
+        let profiles = Profiles::new(resources);
         let mut parents = vec![BTreeMap::new()];
-        let mut parent_ids: HashMap<(String, Option<String>), usize> = HashMap::new();
-        let mut parent_of = |ns: &str, sa: Option<&str>| -> usize {
-            let key = (ns.to_string(), sa.map(str::to_string));
-            if let Some(&id) = parent_ids.get(&key) {
-                return id;
-            }
-            let mut labels = BTreeMap::new();
-            for (k, v) in namespaces.get(ns).copied().into_iter().flatten() {
-                labels.insert(format!("pcns.{k}"), v.clone());
-            }
-            labels.insert(format!("pcns.{NAME_LABEL}"), ns.to_string());
-            if let Some(sa) = sa {
-                for (k, v) in accounts.get(&(ns, sa)).copied().into_iter().flatten() {
-                    labels.insert(format!("pcsa.{k}"), v.clone());
-                }
-                labels.insert(format!("pcsa.{NAME_LABEL}"), sa.to_string());
-            }
-            parents.push(labels);
-            let id = parents.len() - 1;
-            parent_ids.insert(key, id);
-            id
-        };
+        let mut parent_ids: HashMap<Vec<String>, usize> = HashMap::new();
+        parent_ids.insert(Vec::new(), 0);
         let mut endpoints = Vec::new();
         for (i, r) in resources.iter().enumerate() {
             let mut own = r.labels.clone();
-            let parent = match r.kind {
-                Kind::HostEndpoint | Kind::GlobalNetworkSet => 0,
-                Kind::Pod => {
-                    let ns = r.namespace.as_deref().unwrap_or("default");
-                    let sa = r.service_account.as_deref();
+            let mut notes = Vec::new();
+            let ns = r.namespace.as_deref().unwrap_or("default");
+            let profile_list: Vec<String> = match (&r.kind, &r.spec) {
+                (Kind::HostEndpoint, Spec::HostEndpoint(h)) => strings(&h.profiles),
+                (Kind::HostEndpoint, _) | (Kind::GlobalNetworkSet, _) => Vec::new(),
+                (Kind::Pod, spec) => {
+                    let sa = r.service_account.as_deref().unwrap_or("default");
                     own.insert(NS_LABEL.into(), ns.into());
                     own.insert(ORCH_LABEL.into(), "k8s".into());
-                    if let Some(sa) = sa {
+                    if sa.len() < MAX_SA_LABEL_LEN {
                         own.insert(SA_LABEL.into(), sa.into());
+                    } else {
+                        notes.push(format!("service account name `{sa}` has 63 or more characters: Calico adds no `{SA_LABEL}` label"));
                     }
-                    parent_of(ns, sa)
+                    if let Spec::Pod(p) = spec {
+                        if p.service_account_name.is_none() {
+                            notes.push(
+                                "no `spec.serviceAccountName`: Kubernetes uses `default`"
+                                    .to_string(),
+                            );
+                        }
+                    }
+                    vec![namespace_profile(ns), service_account_profile(ns, sa)]
                 }
-                Kind::NetworkSet => {
-                    let ns = r.namespace.as_deref().unwrap_or("default");
+                (Kind::WorkloadEndpoint, Spec::WorkloadEndpoint(w)) => {
                     own.insert(NS_LABEL.into(), ns.into());
-                    parent_of(ns, None)
+                    if let Some(o) = w.orchestrator.get() {
+                        own.insert(ORCH_LABEL.into(), o.clone());
+                    }
+                    if let Some(sa) = w.service_account_name.get() {
+                        if sa.len() < MAX_SA_LABEL_LEN {
+                            own.insert(SA_LABEL.into(), sa.clone());
+                        }
+                    }
+                    strings(&w.profiles)
+                }
+                (Kind::NetworkSet, _) => {
+                    own.insert(NS_LABEL.into(), ns.into());
+                    vec![namespace_profile(ns)]
                 }
                 _ => continue,
+            };
+            for p in &profile_list {
+                match profiles.get(p) {
+                    // Kubernetes creates the `default` service account, without labels.
+                    Some(prof)
+                        if prof.origin == ProfileOrigin::ServiceAccount
+                            && p.ends_with(".default") => {}
+                    Some(prof) if prof.assumed => notes.push(match prof.origin {
+                        ProfileOrigin::Namespace => format!("namespace `{ns}` is not in the input: assumed to exist with only the label `{K8S_NAMESPACE_NAME_LABEL}: {ns}`"),
+                        _ => format!("service account `{}` of namespace `{ns}` is not in the input: assumed to exist with no labels", p.rsplit('.').next().unwrap_or(p)),
+                    }),
+                    Some(_) => {}
+                    None => notes.push(format!("profile `{p}` is not in the input: Calico treats a missing profile as deny-all, and profiles after it are never reached")),
+                }
+            }
+            let parent = match parent_ids.get(&profile_list) {
+                Some(id) => *id,
+                None => {
+                    parents.push(profiles.inherited_labels(&profile_list));
+                    let id = parents.len() - 1;
+                    parent_ids.insert(profile_list.clone(), id);
+                    id
+                }
             };
             endpoints.push(Endpoint {
                 resource: i,
                 kind: r.kind,
                 own,
+                profiles: profile_list,
+                notes,
                 parent,
             });
         }
@@ -305,6 +472,7 @@ impl Model {
         }
         Model {
             endpoints,
+            profiles,
             parents,
             index,
         }
@@ -387,12 +555,9 @@ mod tests {
             "((app == \"web\" && projectcalico.org/namespace == \"shop\") && pcsa.role == \"front\")"
         );
         let g = rs.iter().find(|r| r.name == "g").unwrap();
-        // `all()` (the empty selector) is replaced textually after the namespace part.
+        // An empty selector adds nothing (Calico's prefixAndAppendSelector): the namespace part alone.
         let gs = policy_selector(&mut cache, g).unwrap();
-        assert_eq!(
-            gs.canonical(),
-            "(has(projectcalico.org/namespace) && pcns.projectcalico.org/name == \"shop\")"
-        );
+        assert_eq!(gs.canonical(), "pcns.projectcalico.org/name == \"shop\"");
         let model = Model::new(&rs);
         let names = |ids: Vec<usize>| -> Vec<&str> {
             ids.iter()
