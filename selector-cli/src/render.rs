@@ -113,4 +113,3 @@ pub fn json(diags: &[Diagnostic], files: usize) -> Value {
         "diagnostics": diags,
     })
 }
-

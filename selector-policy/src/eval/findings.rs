@@ -284,10 +284,26 @@ fn ports_cover(wide: &[PortMatch], narrow: &[PortMatch]) -> bool {
             }))
 }
 
-fn same_sel(a: &Option<selector_core::Selector>, b: &Option<selector_core::Selector>) -> bool {
-    match (a, b) {
+/// Whether a peer selector `w` matches every address `n` matches (IP sets: an endpoint or set
+/// matching `n` matches `w`, by the selector algebra's exact implication). No selector matches
+/// any address; a selector matches only known ones.
+fn sel_covers(w: &Option<selector_core::Selector>, n: &Option<selector_core::Selector>) -> bool {
+    match (w, n) {
         (None, _) => true,
-        (Some(x), Some(y)) => x.canonical() == y.canonical(),
+        (Some(w), Some(n)) => n.implies(w),
+        (Some(_), None) => false,
+    }
+}
+
+/// Whether `w`'s notSelector excludes no address `n` matches: whatever `w` excludes, `n`
+/// excludes too.
+fn not_sel_covers(
+    w: &Option<selector_core::Selector>,
+    n: &Option<selector_core::Selector>,
+) -> bool {
+    match (w, n) {
+        (None, _) => true,
+        (Some(w), Some(n)) => w.implies(n),
         (Some(_), None) => false,
     }
 }
@@ -295,14 +311,14 @@ fn same_sel(a: &Option<selector_core::Selector>, b: &Option<selector_core::Selec
 fn entity_covers(w: &Entity, n: &Entity) -> bool {
     nets_cover(&w.nets, &n.nets)
         && (w.not_nets.is_empty() || w.not_nets == n.not_nets)
-        && same_sel(&w.sel.selector, &n.sel.selector)
-        && (w.sel.not_selector.is_none() || same_sel(&w.sel.not_selector, &n.sel.not_selector))
+        && sel_covers(&w.sel.selector, &n.sel.selector)
+        && not_sel_covers(&w.sel.not_selector, &n.sel.not_selector)
         && ports_cover(&w.ports, &n.ports)
         && (w.not_ports.is_empty() || w.not_ports == n.not_ports)
         && !w.services
 }
 
-/// Whether every packet `n` matches, `w` matches too (peers by exact selector equality).
+/// Whether every packet `n` matches, `w` matches too (peers by selector implication).
 pub fn rule_covers(w: &Rule, n: &Rule) -> bool {
     w.broken.is_none()
         && (w.protocol.is_none() || w.protocol == n.protocol)

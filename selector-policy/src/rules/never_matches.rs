@@ -1,6 +1,6 @@
 //! `never-matches`: a selector that can never match any labels.
 
-use selector_core::{Expr, Selector};
+use selector_core::Selector;
 
 use crate::diag::Diagnostic;
 use crate::resource::FieldKind;
@@ -30,35 +30,12 @@ crate::declare_rule! {
     pub RULE = "never-matches", Warning, "A selector that can never match any labels.", check = Check::Selector(check);
 }
 
-/// `true` when the expression is false on every label set.
-fn always_false(e: &Expr) -> bool {
-    match e {
-        Expr::Not { expr, .. } => always_true(expr),
-        Expr::And { exprs, .. } => exprs.iter().any(always_false),
-        Expr::Or { exprs, .. } => exprs.iter().all(always_false),
-        Expr::In {
-            values, negated, ..
-        } => !*negated && values.is_empty(),
-        _ => false,
-    }
-}
-
-/// `true` when the expression is true on every label set.
-fn always_true(e: &Expr) -> bool {
-    match e {
-        Expr::All { .. } | Expr::Global { .. } => true,
-        Expr::Not { expr, .. } => always_false(expr),
-        Expr::And { exprs, .. } => exprs.iter().all(always_true),
-        Expr::Or { exprs, .. } => exprs.iter().any(always_true),
-        Expr::In {
-            values, negated, ..
-        } => *negated && values.is_empty(),
-        _ => false,
-    }
-}
-
-/// Why `sel` can never match, if it cannot.
+/// Why `sel` can never match, if it cannot: exactly when the selector algebra finds it
+/// unsatisfiable, with the label restrictions' reason where they give one.
 fn never_reason(sel: &Selector) -> Option<String> {
+    if sel.is_satisfiable() {
+        return None;
+    }
     for (label, r) in sel.label_restrictions() {
         if r.must_be_present && r.must_be_absent {
             return Some(format!(
@@ -71,7 +48,7 @@ fn never_reason(sel: &Selector) -> Option<String> {
             ));
         }
     }
-    always_false(sel.ast()).then(|| "the expression is always false".to_string())
+    Some("no set of labels satisfies all its conditions".to_string())
 }
 
 fn check(cx: &SelectorCx<'_>, out: &mut Vec<Diagnostic>) {
@@ -97,13 +74,39 @@ fn check(cx: &SelectorCx<'_>, out: &mut Vec<Diagnostic>) {
 mod tests {
     use super::*;
 
+    fn reason(s: &str) -> Option<String> {
+        never_reason(&Selector::parse(s).unwrap())
+    }
+
     #[test]
-    fn constant_folding() {
-        let f = |s: &str| always_false(Selector::parse(s).unwrap().ast());
-        assert!(f("!all()"));
-        assert!(f("a in {}"));
-        assert!(f("has(a) && !(b not in {})"));
-        assert!(!f("!has(a)"));
-        assert!(!f("!all() || has(a)"));
+    fn exactly_the_unsatisfiable_selectors() {
+        for s in [
+            "!all()",
+            "a in {}",
+            "has(a) && !(b not in {})",
+            "a starts with 'pr' && a ends with 'x' && a == 'prod'",
+            "a contains 'xy' && !(a contains 'x')",
+        ] {
+            assert!(reason(s).is_some(), "{s}");
+        }
+        for s in [
+            "!has(a)",
+            "!all() || has(a)",
+            "a starts with 'abc' && a ends with 'bcd' && a != 'abcd'",
+        ] {
+            assert_eq!(reason(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn keeps_the_restrictions_reason() {
+        assert_eq!(
+            reason("has(e) && !has(e)").as_deref(),
+            Some("label `e` would have to be both present and absent")
+        );
+        assert_eq!(
+            reason("a contains 'xy' && !(a contains 'x')").as_deref(),
+            Some("no set of labels satisfies all its conditions")
+        );
     }
 }

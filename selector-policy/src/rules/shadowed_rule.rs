@@ -9,7 +9,8 @@ crate::declare_rule! {
     /// ## What it finds
     /// A rule of a policy after an Allow, Deny or Pass rule of the same policy and direction
     /// that matches every flow it would match: same or wider protocol, ports, nets and peers
-    /// (peer selectors compared by exact equality of their canonical text).
+    /// (a peer selector covers another when the other implies it, decided exactly by the
+    /// selector algebra: `role in {"db", "cache"}` covers `role == "db" && tier == "a"`).
     ///
     /// ## Why it matters
     /// Calico tries rules in order and the first matching Allow, Deny or Pass ends the policy:
