@@ -61,7 +61,7 @@ pub(crate) fn lint_paths(py: Python<'_>, paths: &Bound<'_, PyAny>) -> PyResult<V
 }
 
 /// One path, or every path of an iterable.
-fn path_list(paths: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
+pub(crate) fn path_list(paths: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
     if let Ok(one) = paths.extract::<PathBuf>() {
         return Ok(vec![one]);
     }
