@@ -40,12 +40,13 @@ case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
 wasm="$target_dir/wasm32-unknown-unknown/release/selector_wasm.wasm"
 
 step "wasm-bindgen: pkg-node (CommonJS) and pkg-web (ES module)"
-# Types come from the hand-written index.d.ts / web.d.ts (serde values would be `any`).
-# The browser build drops the function-name section (~70 KB); the Node build keeps it for
-# readable stack traces.
+# Types come from the hand-written index.d.ts / web.d.ts (serde values would be `any`), and
+# for exports added since, from wasm-bindgen's declarations (pkg-*/selector_wasm.d.ts: Rust
+# signatures, `unchecked_return_type` and `typescript_custom_section`). The browser build
+# drops the function-name section (~70 KB); the Node build keeps it for readable stack traces.
 rm -rf "$pkg/pkg-node" "$pkg/pkg-web"
-wasm-bindgen --target nodejs --no-typescript --out-dir "$pkg/pkg-node" "$wasm"
-wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+wasm-bindgen --target nodejs --out-dir "$pkg/pkg-node" "$wasm"
+wasm-bindgen --target web --remove-name-section --remove-producers-section \
   --out-dir "$pkg/pkg-web" "$wasm"
 
 step "npm dependencies (typescript, playwright-core)"

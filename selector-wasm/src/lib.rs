@@ -14,10 +14,12 @@
 //! lintYaml(policyText);                 // [{ rule, severity, message, line, column, start, end, ... }]
 //! ```
 
+mod cluster;
 mod labels;
 pub mod model;
 pub mod span;
 
+pub use cluster::Cluster;
 pub use labels::LabelSet;
 use labels::{with_js_labels, LabelKeys};
 use model::{CheckResult, ErrorInfo, ExplanationInfo, TokensResult};

@@ -6,9 +6,16 @@ import { readFileSync } from "node:fs";
 import { wasm } from "./helpers.mjs";
 
 const dts = readFileSync(new URL("../index.d.ts", import.meta.url), "utf8");
+// Exports whose declarations wasm-bindgen generates from Rust (pkg-node/selector_wasm.d.ts).
+const generated = readFileSync(new URL("../pkg-node/selector_wasm.d.ts", import.meta.url), "utf8");
+const FROM_RUST = ["Cluster"];
 
 test("exported functions and classes match index.d.ts", () => {
   const declared = [...dts.matchAll(/^export (?:declare )?(?:function|class) (\w+)/gm)].map((m) => m[1]);
+  for (const name of FROM_RUST) {
+    assert.match(generated, new RegExp(`^export class ${name} \\{`, "m"), name);
+    declared.push(name);
+  }
   assert.deepEqual(Object.keys(wasm).sort(), [...new Set(declared)].sort());
   for (const name of declared) {
     assert.equal(typeof wasm[name], "function", name);
