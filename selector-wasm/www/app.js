@@ -2,6 +2,7 @@
 // module (`wasm-bindgen --target web` build in ../pkg-web/); this file only renders.
 import init, * as api from "../pkg-web/selector_wasm.js";
 import { ENDPOINTS, DEFAULT_SELECTOR, SEED_POLICY, BUGGY_POLICY } from "./data.js";
+import { setupTraffic } from "./traffic.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -511,6 +512,8 @@ async function main() {
     yaml.value = BUGGY_POLICY;
     updateLint();
   });
+
+  setupTraffic(api);
 
   $("loading").remove();
   $("panel-selector").hidden = false;
