@@ -21,7 +21,7 @@ venv="$(cd "$venv" && pwd)"
 py="$venv/bin/python"
 # maturin's build backend runs the `maturin` executable: put the venv's bin first on PATH.
 export PATH="$venv/bin:$PATH"
-"$py" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest hypothesis mypy
+"$py" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest hypothesis mypy pre-commit
 
 echo "== py: build and install selector-py (maturin, release)"
 # No build isolation: reuse the venv's maturin instead of downloading one per build.

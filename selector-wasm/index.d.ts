@@ -43,14 +43,18 @@ export interface SelectorError extends Error, SelectorErrorInfo {
   message: string;
 }
 
-/** One problem found by {@link check}. */
-export interface SelectorDiagnostic extends SelectorErrorInfo {
-  severity: "error";
+/** One finding of {@link check}: what the linter's single-selector rules report. */
+export interface SelectorDiagnostic extends Omit<SelectorErrorInfo, "kind"> {
+  /** Stable rule id, e.g. `"selector-syntax"`, `"never-matches"`. */
+  rule: string;
+  severity: Severity;
+  /** The parse error's kind, for the finding that is the parse error itself; else `null`. */
+  kind: ErrorKind | null;
 }
 
 /** The result of {@link check}. */
 export type CheckResult =
-  | { ok: true; canonical: string; uniqueId: string }
+  | { ok: true; canonical: string; uniqueId: string; diagnostics: SelectorDiagnostic[] }
   | { ok: false; diagnostics: SelectorDiagnostic[] };
 
 /** Token kinds, for syntax highlighting. `operator` covers `==`, `!=`, `contains`,

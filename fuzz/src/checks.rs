@@ -929,7 +929,10 @@ pub fn check_lint(data: &[u8]) {
     for d in &diags {
         let span = d.span.clone();
         assert_eq!(d.file, "fuzz.yaml");
-        assert!(!d.rule.is_empty() && !d.message.is_empty(), "{d:?}");
+        assert!(
+            selector_policy::registry::find(d.rule.id).is_some() && !d.message.is_empty(),
+            "{d:?}"
+        );
         assert!(
             span.start <= span.end && span.end <= text.len(),
             "diagnostic span {span:?} outside the text ({} bytes): {d:?}",

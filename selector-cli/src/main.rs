@@ -6,6 +6,7 @@ mod flow;
 mod policies;
 mod reach;
 mod render;
+mod sarif;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Read, Write};
@@ -15,7 +16,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use selector_core::Selector;
 use selector_policy::select::PolicySelection;
-use selector_policy::{analyze, paths, Diagnostic, Scope, Severity, SourceFile};
+use selector_policy::{
+    all_rules, analyze, check_selector, paths, registry, Config, Diagnostic, LintOptions, Scope,
+    Severity, SourceFile,
+};
 
 /// Lint Calico manifests and work with Calico label selectors.
 #[derive(Parser)]
@@ -58,6 +62,62 @@ enum ScopeArg {
     All,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum RulesFormat {
+    /// One line per rule: id, default severity, summary.
+    Human,
+    /// JSON: `[{id, severity, summary, doc}]`.
+    Json,
+    /// The Markdown table of the README.
+    Markdown,
+}
+
+/// Which rules run, and their severities. They go on top of the configuration file.
+#[derive(clap::Args)]
+struct RuleArgs {
+    /// Run only these rules (ids, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these rules (ids, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Severity of a rule's findings: `ID=error|warning|info` (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ID=LEVEL")]
+    severity: Vec<String>,
+    /// Use this configuration file (`calico-selector.toml`, or a `pyproject.toml` with a
+    /// `[tool.calico-selector]` table) instead of looking for one above each linted path.
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    no_config: bool,
+}
+
+impl RuleArgs {
+    /// The configuration given on the command line; unknown ids are usage errors.
+    fn config(&self) -> Result<Config, String> {
+        let mut severity = BTreeMap::new();
+        for item in &self.severity {
+            let (id, level) = item.split_once('=').ok_or_else(|| {
+                format!("invalid `--severity {item}`: write `ID=error|warning|info`")
+            })?;
+            let level = Severity::parse(level.trim()).ok_or_else(|| {
+                format!(
+                    "invalid severity `{level}` in `--severity {item}`: use error, warning or info"
+                )
+            })?;
+            severity.insert(id.trim().to_string(), level);
+        }
+        let config = Config {
+            select: (!self.select.is_empty()).then(|| self.select.clone()),
+            ignore: self.ignore.clone(),
+            severity,
+        };
+        config.check_ids()?;
+        Ok(config)
+    }
+}
+
 #[derive(clap::Args)]
 struct LabelArgs {
     /// Labels as `k=v,k2=v2`.
@@ -87,6 +147,16 @@ enum Command {
         /// Colour the human output.
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// List the lint rules, or print one rule's documentation (`rules ID`).
+    Rules {
+        /// A rule id: print its documentation.
+        id: Option<String>,
+        /// Output format (`markdown` prints the rule table of selector-cli/README.md).
+        #[arg(long, value_enum, default_value = "human")]
+        format: RulesFormat,
     },
     /// Say whether a selector is valid; print its canonical text, unique id and label restrictions.
     Check {
@@ -216,7 +286,9 @@ fn main() -> ExitCode {
             fail_on,
             scope,
             color,
-        } => lint(&paths, format, fail_on, scope, color),
+            rules,
+        } => lint(&paths, format, fail_on, scope, color, &rules),
+        Command::Rules { id, format } => rules(id.as_deref(), format),
         Command::Check { selector, format } => check(&selector, format),
         Command::Eval {
             selector,
@@ -317,19 +389,43 @@ fn lint(
     fail_on: FailOn,
     scope: ScopeArg,
     color: Color,
+    rule_args: &RuleArgs,
 ) -> Result<u8, String> {
-    let (groups, mut diags) = inputs(paths, scope)?;
-    let io_failed = !diags.is_empty();
-    let mut files: HashMap<String, SourceFile> = HashMap::new();
-    let mut count = 0;
-    for g in groups {
-        count += g.len();
-        let a = analyze(g);
-        diags.extend(a.diagnostics);
-        for f in a.files {
-            files.insert(f.name.clone(), f);
-        }
-    }
+    let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        Some(text)
+    } else {
+        None
+    };
+    let others: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let options = LintOptions {
+        scope: match scope {
+            ScopeArg::Dir => Scope::Directory,
+            ScopeArg::All => Scope::All,
+        },
+        config: rule_args.config()?,
+        discover_config: !rule_args.no_config,
+        config_file: rule_args.config.clone(),
+        stdin,
+    };
+    let report = paths::lint(&others, &options)?;
+    let diags = report.diagnostics;
+    let io_failed = diags
+        .iter()
+        .any(|d| d.rule.id == "io-error" && d.severity == Severity::Error);
+    let count = report.files.len();
+    let files: HashMap<String, SourceFile> = report
+        .files
+        .into_iter()
+        .map(|f| (f.name.clone(), f))
+        .collect();
     let text = match format {
         Format::Human => {
             let use_color = match color {
@@ -349,7 +445,7 @@ fn lint(
             s
         }
         Format::Json => to_json(&render::json(&diags, count))?,
-        Format::Sarif => to_json(&render::sarif(&diags, &files))?,
+        Format::Sarif => to_json(&sarif::log(&diags, &files))?,
     };
     print(&text)?;
     let threshold = match fail_on {
@@ -367,7 +463,80 @@ fn lint(
     })
 }
 
+fn rules(id: Option<&str>, format: RulesFormat) -> Result<u8, String> {
+    if let Some(id) = id {
+        let rule = registry::find(id).ok_or_else(|| registry::unknown_id_message(id))?;
+        let text = match format {
+            RulesFormat::Json => to_json(&serde_json::json!({
+                "id": rule.id,
+                "severity": rule.severity,
+                "summary": rule.summary,
+                "doc": rule.doc_markdown(),
+            }))?,
+            _ => format!(
+                "# {} ({}, default severity)\n\n{}\n\n{}\n",
+                rule.id,
+                rule.severity.as_str(),
+                rule.summary,
+                rule.doc_markdown()
+            ),
+        };
+        print(&text)?;
+        return Ok(0);
+    }
+    let text = match format {
+        RulesFormat::Markdown => registry::markdown_table(),
+        RulesFormat::Json => to_json(
+            &all_rules()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "severity": r.severity,
+                        "summary": r.summary,
+                        "doc": r.doc_markdown(),
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        RulesFormat::Human => {
+            let width = all_rules().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut s = String::new();
+            for r in all_rules() {
+                s.push_str(&format!(
+                    "{:width$}  {:7}  {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.summary
+                ));
+            }
+            s.push_str("\n`calico-selector rules ID` prints a rule's documentation\n");
+            s
+        }
+    };
+    print(&text)?;
+    Ok(0)
+}
+
+/// The findings of the single-selector lint rules, one line each with its help; those whose
+/// message is `skip` (the syntax error already shown with its caret) are left out.
+fn findings_human(diags: &[Diagnostic], skip: Option<&str>) -> String {
+    let mut s = String::new();
+    for d in diags.iter().filter(|d| Some(d.message.as_str()) != skip) {
+        s.push_str(&format!(
+            "{}[{}]: {}\n",
+            d.severity.as_str(),
+            d.rule,
+            d.message
+        ));
+        if let Some(h) = &d.help {
+            s.push_str(&format!("  = help: {h}\n"));
+        }
+    }
+    s
+}
+
 fn check(src: &str, format: Format) -> Result<u8, String> {
+    let diags = check_selector(src);
     match Selector::parse(src) {
         Ok(sel) => {
             let restrictions = sel.label_restrictions();
@@ -396,9 +565,7 @@ fn check(src: &str, format: Format) -> Result<u8, String> {
                         s.push_str(&format!("  {label}: {}\n", parts.join(", ")));
                     }
                 }
-                if sel.can_never_match() {
-                    s.push_str("note: this selector can never match\n");
-                }
+                s.push_str(&findings_human(&diags, None));
                 s
             } else {
                 to_json(&serde_json::json!({
@@ -407,6 +574,7 @@ fn check(src: &str, format: Format) -> Result<u8, String> {
                     "unique_id": sel.unique_id(),
                     "label_restrictions": restrictions,
                     "can_never_match": sel.can_never_match(),
+                    "diagnostics": diags,
                 }))?
             };
             print(&text)?;
@@ -414,11 +582,15 @@ fn check(src: &str, format: Format) -> Result<u8, String> {
         }
         Err(e) => {
             let text = if format == Format::Human {
-                format!("invalid\n{e}\n")
+                format!(
+                    "invalid\n{e}\n{}",
+                    findings_human(&diags, Some(e.message()))
+                )
             } else {
                 to_json(&serde_json::json!({
                     "valid": false,
                     "error": e,
+                    "diagnostics": diags,
                 }))?
             };
             print(&text)?;
@@ -560,8 +732,9 @@ fn select_human(report: &[PolicySelection]) -> String {
 fn select(paths: &[PathBuf], format: Format, scope: ScopeArg) -> Result<u8, String> {
     let (groups, errors) = inputs(paths, scope)?;
     for e in &errors {
-        eprintln!("{}: error: {}", e.file, e.message);
+        eprintln!("{}: {}: {}", e.file, e.severity.as_str(), e.message);
     }
+    let failed = errors.iter().any(|e| e.severity == Severity::Error);
     let mut report = Vec::new();
     for g in groups {
         let a = analyze(g);
@@ -572,7 +745,7 @@ fn select(paths: &[PathBuf], format: Format, scope: ScopeArg) -> Result<u8, Stri
         _ => to_json(&report)?,
     };
     print(&text)?;
-    Ok(if errors.is_empty() { 0 } else { EXIT_USAGE })
+    Ok(if failed { EXIT_USAGE } else { 0 })
 }
 
 fn fmt(paths: &[PathBuf], check: bool) -> Result<u8, String> {
@@ -580,9 +753,9 @@ fn fmt(paths: &[PathBuf], check: bool) -> Result<u8, String> {
         return Err("fmt rewrites files in place and cannot read stdin".into());
     }
     let (groups, errors) = paths::collect(paths, Scope::All);
-    let mut failed = !errors.is_empty();
+    let mut failed = errors.iter().any(|e| e.severity == Severity::Error);
     for e in &errors {
-        eprintln!("{}: error: {}", e.file, e.message);
+        eprintln!("{}: {}: {}", e.file, e.severity.as_str(), e.message);
     }
     let mut would_change = false;
     for file in groups.into_iter().flatten() {

@@ -1,8 +1,6 @@
 //! Output formats for diagnostics: human (compiler style), JSON and SARIF 2.1.0.
 
-use std::collections::HashMap;
-
-use selector_policy::{Diagnostic, Severity, SourceFile, RULES};
+use selector_policy::{Diagnostic, Severity, SourceFile};
 use serde_json::{json, Value};
 
 /// ANSI styling, or none.
@@ -134,80 +132,6 @@ pub fn json(diags: &[Diagnostic], files: usize) -> Value {
         "files": files,
         "summary": {"errors": e, "warnings": w, "infos": i},
         "diagnostics": diags,
-    })
-}
-
-fn sarif_level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
-    }
-}
-
-/// A SARIF 2.1.0 log with one run.
-pub fn sarif(diags: &[Diagnostic], files: &HashMap<String, SourceFile>) -> Value {
-    let rules: Vec<Value> = RULES
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "shortDescription": {"text": r.summary},
-                "defaultConfiguration": {"level": sarif_level(r.severity)},
-            })
-        })
-        .collect();
-    let results: Vec<Value> = diags
-        .iter()
-        .map(|d| {
-            let (end_line, mut end_column) = files
-                .get(&d.file)
-                .map_or((d.line, d.column), |f| f.position(d.span.end));
-            if (end_line, end_column) == (d.line, d.column) {
-                // SARIF regions end exclusively: show an empty span as one column.
-                end_column += 1;
-            }
-            let mut text = d.message.clone();
-            if let Some(h) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(h);
-            }
-            let uri = if d.file == "-" {
-                "stdin".to_string()
-            } else {
-                d.file.replace('\\', "/")
-            };
-            json!({
-                "ruleId": d.rule,
-                "ruleIndex": RULES.iter().position(|r| r.id == d.rule),
-                "level": sarif_level(d.severity),
-                "message": {"text": text},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri},
-                        "region": {
-                            "startLine": d.line,
-                            "startColumn": d.column,
-                            "endLine": end_line,
-                            "endColumn": end_column,
-                        }
-                    }
-                }],
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "calico-selector",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
     })
 }
 

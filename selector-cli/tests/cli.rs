@@ -116,8 +116,8 @@ fn rule_unknown_label() {
 }
 
 #[test]
-fn rule_unselected_host_endpoint() {
-    lint_fixture("unselected-host-endpoint");
+fn rule_host_endpoint_lockout() {
+    lint_fixture("host-endpoint-lockout");
 }
 
 #[test]
@@ -262,7 +262,7 @@ fn eval_and_explain() {
         "eval",
         "role == \"worker\"",
         "--labels-file",
-        "tests/fixtures/unselected-host-endpoint.yaml",
+        "tests/fixtures/host-endpoint-lockout.yaml",
     ]));
     out.push_str(&run(&[
         "explain",
@@ -324,4 +324,119 @@ fn fmt_rewrites_in_place() {
     out.push_str(&run_in(&dir, &["fmt", "--check", "fmt.yaml"], None));
     std::fs::remove_dir_all(&dir).unwrap();
     snapshot("fmt", &out);
+}
+
+// Rules: the registry, choosing rules, configuration, suppressions.
+
+#[test]
+fn rules_list_and_one_rule_doc() {
+    let mut out = run(&["rules"]);
+    out.push_str(&run(&["rules", "never-matches"]));
+    out.push_str(&run(&["rules", "never-match"]));
+    snapshot("rules", &out);
+    // `--format markdown` is the README's table.
+    let md = run(&["rules", "--format", "markdown"]);
+    assert!(md.contains(&selector_policy::registry::markdown_table()));
+}
+
+#[test]
+fn select_ignore_and_severity_flags() {
+    let f = "../selector-policy/tests/rules/unknown-label/fire.yaml";
+    let mut out = run(&[
+        "lint",
+        "--select",
+        "unknown-label",
+        "--severity",
+        "unknown-label=error",
+        f,
+    ]);
+    out.push_str(&run(&[
+        "lint",
+        "--ignore",
+        "unknown-label,policy-selects-nothing",
+        "--ignore",
+        "host-endpoint-lockout",
+        f,
+    ]));
+    out.push_str(&run(&["lint", "--select", "unknown-labl", f]));
+    out.push_str(&run(&["lint", "--severity", "unknown-label=fatal", f]));
+    snapshot("choosing-rules", &out);
+}
+
+#[test]
+fn configuration_file_and_suppressions() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-config");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("manifests")).unwrap();
+    std::fs::copy(
+        crate_dir().join("../selector-policy/tests/rules/unused-suppression/fire.yaml"),
+        dir.join("manifests/ledger.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        "[project]\nname = \"policies\"\n\n[tool.calico-selector]\nignore = [\"policy-selects-nothing\"]\n\n[tool.calico-selector.severity]\nunused-suppression = \"error\"\n",
+    )
+    .unwrap();
+    let mut out = run_in(&dir, &["lint", "manifests"], None);
+    out.push_str(&run_in(&dir, &["lint", "--no-config", "manifests"], None));
+    std::fs::write(dir.join("calico-selector.toml"), "selct = [\"x\"]\n").unwrap();
+    out.push_str(&run_in(&dir, &["lint", "manifests"], None));
+    snapshot("config", &out);
+}
+
+#[test]
+fn no_manifest_is_a_usage_error() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-empty");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    std::fs::create_dir_all(dir.join("full")).unwrap();
+    std::fs::write(dir.join("empty/README.txt"), "no manifests here").unwrap();
+    std::fs::copy(
+        crate_dir().join("tests/fixtures/never-matches.yaml"),
+        dir.join("full/p.yaml"),
+    )
+    .unwrap();
+    let mut out = run_in(&dir, &["lint", "empty"], None);
+    out.push_str(&run_in(&dir, &["lint", "empty", "full"], None));
+    snapshot("no-manifest", &out);
+}
+
+/// The CLI gives every rule fixture the findings of its `fire.expected` (the harness of
+/// selector-policy runs the library function; this runs the binary).
+#[test]
+fn rule_fixtures_through_the_binary() {
+    let rules = crate_dir().join("../selector-policy");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(rules.join("tests/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let rel = format!("tests/rules/{id}/fire.yaml");
+        let out = Command::new(env!("CARGO_BIN_EXE_calico-selector"))
+            .args(["lint", "--no-config", "--format", "json", &rel])
+            .current_dir(&rules)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let lines: String = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{} {}[{}] {}\n",
+                    d["line"],
+                    d["column"],
+                    d["severity"].as_str().unwrap(),
+                    d["rule"].as_str().unwrap(),
+                    d["message"].as_str().unwrap().replace('\n', "\\n")
+                )
+            })
+            .collect();
+        let expected = std::fs::read_to_string(dir.join("fire.expected")).unwrap();
+        assert_eq!(lines, expected, "{id}");
+    }
 }

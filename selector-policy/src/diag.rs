@@ -1,10 +1,11 @@
-//! Diagnostics, severities and the table of lint rules.
+//! Diagnostics and severities.
 
 use std::cmp::Ordering;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::registry::Rule;
 use crate::source::SourceFile;
 
 /// How serious a finding is. Ordered `Info < Warning < Error`.
@@ -25,6 +26,16 @@ impl Severity {
             Severity::Info => 0,
             Severity::Warning => 1,
             Severity::Error => 2,
+        }
+    }
+
+    /// The severity named `error`, `warning` or `info`.
+    pub fn parse(name: &str) -> Option<Severity> {
+        match name {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
         }
     }
 
@@ -75,12 +86,30 @@ mod span_serde {
     }
 }
 
+/// A rule, serialized as its id and read back from the registry.
+mod rule_serde {
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::registry::Rule;
+
+    pub fn serialize<S: Serializer>(r: &&'static Rule, s: S) -> Result<S::Ok, S::Error> {
+        r.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static Rule, D::Error> {
+        let id = String::deserialize(d)?;
+        crate::registry::find(&id)
+            .ok_or_else(|| D::Error::custom(crate::registry::unknown_id_message(&id)))
+    }
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// Stable rule id, e.g. `selector-syntax`, `duplicate-resource`.
-    pub rule: String,
-    /// Severity.
+    /// The rule that found it (serialized as its id, e.g. `selector-syntax`).
+    #[serde(with = "rule_serde")]
+    pub rule: &'static Rule,
+    /// Severity: the rule's default, or the one the configuration chose.
     pub severity: Severity,
     /// What is wrong.
     pub message: String,
@@ -98,9 +127,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic for rule `rule` (its severity from [`RULES`]) at `span` of `file`.
+    /// A finding of `rule` (with its default severity) at `span` of `file`.
     pub fn new(
-        rule: &RuleInfo,
+        rule: &'static Rule,
         file: &SourceFile,
         span: Range<usize>,
         message: impl Into<String>,
@@ -108,7 +137,7 @@ impl Diagnostic {
     ) -> Diagnostic {
         let (line, column) = file.position(span.start);
         Diagnostic {
-            rule: rule.id.to_string(),
+            rule,
             severity: rule.severity,
             message: message.into(),
             help,
@@ -118,51 +147,11 @@ impl Diagnostic {
             span,
         }
     }
-}
 
-/// A lint rule's stable id, default severity and one-line description.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct RuleInfo {
-    /// Stable id.
-    pub id: &'static str,
-    /// Severity of its findings.
-    pub severity: Severity,
-    /// What it finds.
-    pub summary: &'static str,
-}
-
-macro_rules! rules {
-    ($($name:ident = $id:literal, $sev:ident, $summary:literal;)*) => {
-        $(
-            #[doc = $summary]
-            pub const $name: RuleInfo = RuleInfo { id: $id, severity: Severity::$sev, summary: $summary };
-        )*
-        /// Every rule, in the order of the documentation.
-        pub const RULES: &[RuleInfo] = &[$($name),*];
-    };
-}
-
-rules! {
-    IO_ERROR = "io-error", Error, "A path that cannot be read.";
-    YAML_SYNTAX = "yaml-syntax", Error, "A file that is not valid YAML or JSON.";
-    SELECTOR_SYNTAX = "selector-syntax", Error, "A selector that Calico cannot parse (or a selector field that is not a string).";
-    SELECTOR_NEWLINE = "selector-newline", Error, "A newline or carriage return inside a selector, typically from a YAML `|` block.";
-    YAML_TAG_SELECTOR = "yaml-tag-selector", Error, "An unquoted selector starting with `!`, which YAML reads as a tag.";
-    NEVER_MATCHES = "never-matches", Warning, "A selector that can never match any labels.";
-    DUPLICATE_RESOURCE = "duplicate-resource", Error, "Two resources with the same kind, namespace and name: the later replaces the earlier on apply.";
-    GLOBAL_MISUSE = "global-misuse", Error, "`global()` outside a rule's namespaceSelector, or combined with other expressions there.";
-    AUTOMATIC_LABEL_MISUSE = "automatic-label-misuse", Warning, "A Calico automatic label used in a field whose resources never carry it.";
-    UNKNOWN_LABEL = "unknown-label", Warning, "A label that no labelled resource in the input carries.";
-    UNSELECTED_HOST_ENDPOINT = "unselected-host-endpoint", Warning, "A HostEndpoint that no policy in the input selects: all its traffic is denied except failsafe ports.";
-    POLICY_SELECTS_NOTHING = "policy-selects-nothing", Info, "A policy whose selector selects no endpoint in the input.";
-    K8S_SELECTOR_SYNTAX = "k8s-selector-syntax", Error, "Kubernetes label-selector syntax where a Calico selector is needed.";
-    PEER_OUTSIDE_NAMESPACE = "peer-outside-namespace", Warning, "A namespaced policy's rule selector that matches resources of the input only outside the policy's namespace (it needs a namespaceSelector).";
-    TEXTUAL_REWRITE = "textual-rewrite", Warning, "A string literal containing `all()` or `global()` where Calico rewrites that text when it combines selectors.";
-}
-
-/// The rule with id `id`.
-pub fn rule_info(id: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| r.id == id)
+    /// The rule's id.
+    pub fn rule_id(&self) -> &'static str {
+        self.rule.id
+    }
 }
 
 #[cfg(test)]
@@ -173,15 +162,15 @@ mod tests {
     fn severity_order_and_serde() {
         assert!(Severity::Info < Severity::Warning && Severity::Warning < Severity::Error);
         let f = SourceFile::new("f.yaml", "a: b\n");
-        let d = Diagnostic::new(&NEVER_MATCHES, &f, 3..4, "m", None);
+        let d = Diagnostic::new(&crate::rules::never_matches::RULE, &f, 3..4, "m", None);
         let json = serde_json::to_string(&d).unwrap();
         assert!(json.contains("\"span\":{\"start\":3,\"end\":4}"));
         assert!(json.contains("\"severity\":\"warning\""));
         let back: Diagnostic = serde_json::from_str(&json).unwrap();
         assert_eq!(back, d);
-        assert_eq!(
-            rule_info("io-error").map(|r| r.severity),
-            Some(Severity::Error)
-        );
+        assert!(json.contains("\"rule\":\"never-matches\""));
+        let bad = json.replace("never-matches", "never-matchs");
+        let err = serde_json::from_str::<Diagnostic>(&bad).unwrap_err();
+        assert!(err.to_string().contains("did you mean `never-matches`"));
     }
 }

@@ -6,6 +6,18 @@ use crate::resource::{resources_of, SelectorField};
 use crate::rules::single_quoted;
 use crate::yaml::{self, Style};
 
+/// A label value as Calico's printer writes it in a selector: in double quotes, or in
+/// single quotes when it holds a double quote (selectors have no escapes, so no value can
+/// hold both). The one place this rule is written in selector-policy; the bindings and the
+/// rules call it.
+pub fn quote_value(value: &str) -> String {
+    if value.contains('"') {
+        format!("'{value}'")
+    } else {
+        format!("\"{value}\"")
+    }
+}
+
 /// The result of formatting one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Formatted {
@@ -164,6 +176,15 @@ mod tests {
         );
         assert_eq!(f.changed, 3);
         assert_eq!(format_text(&f.text).unwrap().changed, 0);
+    }
+
+    #[test]
+    fn values_are_quoted_as_calico_prints_them() {
+        assert_eq!(quote_value("web"), "\"web\"");
+        assert_eq!(quote_value("say \"hi\""), "'say \"hi\"'");
+        // The same text as the core's printer.
+        let printed = Selector::parse("a == 'x\"y'").unwrap();
+        assert_eq!(printed.canonical(), format!("a == {}", quote_value("x\"y")));
     }
 
     #[test]

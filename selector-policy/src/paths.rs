@@ -1,9 +1,13 @@
-//! Finding the files to read and grouping them into inputs.
+//! Finding the files to read, grouping them into inputs, and linting them with the
+//! configuration that applies ([`lint`], what the CLI's `lint` and Python's `lint_paths` run).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, IO_ERROR};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::lint::analyze_with;
+use crate::rules::io_error::RULE as IO_ERROR;
 use crate::source::SourceFile;
 
 /// How files are grouped into inputs for the rules that look at several resources
@@ -87,8 +91,27 @@ pub fn collect(paths: &[PathBuf], scope: Scope) -> (Vec<Vec<SourceFile>>, Vec<Di
             let mut found = Vec::new();
             let mut walk_errors = Vec::new();
             walk(p, 0, &mut found, &mut walk_errors);
+            let unreadable = !walk_errors.is_empty();
             for (path, e) in walk_errors {
                 errors.push(io_error(&path, &e));
+            }
+            if found.is_empty() && !unreadable {
+                let file = SourceFile::new(p.display().to_string(), "");
+                let mut d = Diagnostic::new(
+                    &IO_ERROR,
+                    &file,
+                    0..0,
+                    format!(
+                        "no manifest in `{}`: no *.yaml, *.yml or *.json file in it or below",
+                        p.display()
+                    ),
+                    Some(
+                        "check the path; manifests with other extensions can be named one by one"
+                            .to_string(),
+                    ),
+                );
+                d.severity = Severity::Warning;
+                errors.push(d);
             }
             for f in found {
                 let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -116,4 +139,109 @@ pub fn collect(paths: &[PathBuf], scope: Scope) -> (Vec<Vec<SourceFile>>, Vec<Di
         groups = vec![groups.into_iter().flatten().collect()];
     }
     (groups, errors)
+}
+
+/// How to lint paths: which files go together, and the rule configuration.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    /// How files are grouped into inputs.
+    pub scope: Scope,
+    /// Rule choices given directly (the command line); they go on top of a discovered file's.
+    pub config: Config,
+    /// Look for a configuration file (`calico-selector.toml`, `pyproject.toml`) by walking
+    /// up from each input's directory.
+    pub discover_config: bool,
+    /// A configuration file to use instead of looking for one.
+    pub config_file: Option<PathBuf>,
+    /// Text read from standard input, linted as the file `-` (with the files named directly).
+    pub stdin: Option<String>,
+}
+
+/// The outcome of [`lint`].
+pub struct LintReport {
+    /// Every finding, input by input.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file read, in input order.
+    pub files: Vec<SourceFile>,
+    /// The configuration files used.
+    pub config_files: Vec<PathBuf>,
+}
+
+/// Lints `paths` (and `options.stdin`): files grouped into inputs, each input linted with
+/// the configuration found for it (or given), inline suppressions applied.
+///
+/// # Errors
+/// A configuration that cannot be read or names unknown rules, or paths that hold no
+/// manifest at all (every path an existing directory without a `*.yaml`, `*.yml` or
+/// `*.json` file): a usage error, not a finding.
+pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport, String> {
+    options.config.check_ids()?;
+    let given = match &options.config_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let c = Config::from_toml(&text, path)?.ok_or_else(|| {
+                format!("`{}` has no [tool.calico-selector] table", path.display())
+            })?;
+            Some((path.clone(), c))
+        }
+        None => None,
+    };
+    let (mut groups, mut diagnostics) = collect(paths, options.scope);
+    if let Some(text) = &options.stdin {
+        let file = SourceFile::new("-", text.clone());
+        let explicit_first = paths.iter().any(|p| !p.is_dir()) || options.scope == Scope::All;
+        match groups.first_mut() {
+            Some(g) if explicit_first => g.push(file),
+            _ => groups.insert(0, vec![file]),
+        }
+    }
+    if groups.is_empty() && diagnostics.iter().all(|d| d.severity < Severity::Error) {
+        let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(format!(
+            "no manifest to lint in {}: no *.yaml, *.yml or *.json file found",
+            names.join(", ")
+        ));
+    }
+    let mut found: HashMap<PathBuf, Option<(PathBuf, Config)>> = HashMap::new();
+    let mut config_files: Vec<PathBuf> = Vec::new();
+    let mut files = Vec::new();
+    for group in groups {
+        let file_config = match (&given, options.discover_config) {
+            (Some(g), _) => Some(g.clone()),
+            (None, false) => None,
+            (None, true) => {
+                let start = group
+                    .first()
+                    .filter(|f| f.name != "-")
+                    .map_or_else(|| PathBuf::from("."), |f| PathBuf::from(&f.name));
+                let dir = start.parent().map(Path::to_path_buf).unwrap_or_default();
+                match found.get(&dir) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = Config::discover(&start)?;
+                        found.insert(dir, c.clone());
+                        c
+                    }
+                }
+            }
+        };
+        let config = match file_config {
+            Some((path, c)) => {
+                if !config_files.contains(&path) {
+                    config_files.push(path);
+                }
+                c.merged(&options.config)
+            }
+            None => options.config.clone(),
+        };
+        let a = analyze_with(group, &config);
+        diagnostics.extend(a.diagnostics);
+        files.extend(a.files);
+    }
+    Ok(LintReport {
+        diagnostics,
+        files,
+        config_files,
+    })
 }

@@ -1,17 +1,265 @@
-//! The lint rules that look at one selector field at a time.
+//! The lint rules: one file per rule under `rules/`, each with its metadata
+//! ([`crate::declare_rule!`], whose doc comment is the rule's documentation) and its check.
+//!
+//! Adding a rule is one new file and one line in [`RULES`]. A rule's [`Check`] says how
+//! the driver ([`crate::lint::analyze`]) runs it: on every selector, or once per input.
 
+use std::fmt;
 use std::ops::Range;
 
-use selector_core::{tokens, ErrorKind, Expr, Selector, TokenKind};
+use selector_core::{tokens, ParseError, Selector, TokenKind};
 
-use crate::diag::{
-    Diagnostic, RuleInfo, AUTOMATIC_LABEL_MISUSE, GLOBAL_MISUSE, K8S_SELECTOR_SYNTAX,
-    NEVER_MATCHES, SELECTOR_NEWLINE, SELECTOR_SYNTAX, YAML_TAG_SELECTOR,
-};
+use crate::diag::Diagnostic;
 use crate::k8s;
+use crate::lint::Analysis;
+use crate::model::{Model, SelectorCache};
+use crate::registry::Rule;
 use crate::resource::{FieldKind, FieldValue, SelectorField, SelectorText};
 use crate::source::SourceFile;
 use crate::yaml::Style;
+
+pub mod automatic_label_misuse;
+pub mod deny_only_policy; // eval
+pub mod duplicate_resource;
+pub mod global_misuse;
+pub mod host_endpoint_lockout; // eval
+pub mod io_error;
+pub mod k8s_selector_syntax;
+pub mod never_matches;
+pub mod not_selector_admits_internet; // eval
+pub mod peer_outside_namespace;
+pub mod policy_selects_nothing;
+pub mod selector_newline;
+pub mod selector_syntax;
+pub mod shadowed_rule; // eval
+pub mod staged_verdict_change; // eval
+pub mod textual_rewrite;
+pub mod unknown_label;
+pub mod unused_suppression;
+pub mod yaml_syntax;
+pub mod yaml_tag_selector;
+
+/// Every rule of this module, in documentation order.
+pub static RULES: &[&Rule] = &[
+    &io_error::RULE,
+    &yaml_syntax::RULE,
+    &selector_syntax::RULE,
+    &selector_newline::RULE,
+    &yaml_tag_selector::RULE,
+    &k8s_selector_syntax::RULE,
+    &never_matches::RULE,
+    &global_misuse::RULE,
+    &automatic_label_misuse::RULE,
+    &duplicate_resource::RULE,
+    &unknown_label::RULE,
+    &policy_selects_nothing::RULE,
+    &peer_outside_namespace::RULE,
+    &textual_rewrite::RULE,
+    &unused_suppression::RULE,
+];
+
+/// How the lint driver runs a rule.
+pub enum Check {
+    /// Reported where files are read (`io-error`, `yaml-syntax`), by the suppression pass, or
+    /// by another module's own entry point.
+    Elsewhere,
+    /// Looks at one selector: a selector field of a resource, or a selector given alone
+    /// ([`crate::check_selector`]).
+    Selector(fn(&SelectorCx<'_>, &mut Vec<Diagnostic>)),
+    /// Looks at one input: the resources of the files applied together.
+    Input(fn(&InputCx<'_>, &mut SelectorCache, &mut Vec<Diagnostic>)),
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Check::Elsewhere => "Elsewhere",
+            Check::Selector(_) => "Selector",
+            Check::Input(_) => "Input",
+        })
+    }
+}
+
+/// One selector as the per-selector rules see it, read once for all of them.
+pub struct SelectorCx<'a> {
+    /// The file the selector is in (for a selector given alone: its own text).
+    pub file: &'a SourceFile,
+    /// Which field it is in; `None` for a selector given alone, which the rules that depend
+    /// on the field (`global()`, automatic labels) skip.
+    pub kind: Option<FieldKind>,
+    /// The field's key as written (`selector`, `namespaceSelector`, ...).
+    pub key: &'a str,
+    /// The value node's byte range in the file.
+    pub span: Range<usize>,
+    /// The value.
+    pub value: ValueCx<'a>,
+}
+
+/// A selector field's value.
+pub enum ValueCx<'a> {
+    /// A Kubernetes label selector object, with the Calico equivalent when there is one.
+    K8sObject(Option<&'a str>),
+    /// Not a string (a number, a list, another mapping).
+    NotAString,
+    /// A string.
+    Text(Box<TextCx<'a>>),
+}
+
+/// A selector string, its line breaks and what parsing it gave.
+pub struct TextCx<'a> {
+    /// The text as Calico receives it.
+    pub text: &'a str,
+    /// The YAML tag the scalar had (not `!!str` & co), when it had one.
+    pub tag: Option<&'a str>,
+    /// Whether it was written as a `|` or `>` block scalar.
+    pub block: bool,
+    /// The scalar's byte range in the file (quotes included).
+    pub span: Range<usize>,
+    /// Byte offsets of line breaks outside string literals (Calico rejects them).
+    pub breaks: Vec<usize>,
+    /// The text with those line breaks read as spaces (same byte offsets), as parsed.
+    pub analysed: String,
+    /// The parsed selector, or the first syntax error.
+    pub parsed: Result<Selector, ParseError>,
+    /// When parsing failed: the Calico selector for Kubernetes label-selector syntax.
+    pub k8s_equivalent: Option<String>,
+    map: Option<&'a SelectorText>,
+}
+
+impl TextCx<'_> {
+    fn new<'a>(
+        text: &'a str,
+        tag: Option<&'a str>,
+        block: bool,
+        map: Option<&'a SelectorText>,
+    ) -> TextCx<'a> {
+        let breaks = line_breaks_outside_strings(text);
+        let mut bytes = text.as_bytes().to_vec();
+        for &i in &breaks {
+            if let Some(b) = bytes.get_mut(i) {
+                *b = b' ';
+            }
+        }
+        // Only ASCII line breaks were replaced by ASCII spaces, so this stays UTF-8.
+        let analysed = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
+        let parsed = Selector::parse(&analysed);
+        let k8s_equivalent = match &parsed {
+            Ok(_) => None,
+            Err(_) => k8s::equivalent(&analysed),
+        };
+        TextCx {
+            text,
+            tag,
+            block,
+            span: map.map_or(0..text.len(), |t| t.span.clone()),
+            breaks,
+            analysed,
+            parsed,
+            k8s_equivalent,
+            map,
+        }
+    }
+
+    /// The file byte range of a byte range of the selector text.
+    pub fn file_range(&self, r: Range<usize>) -> Range<usize> {
+        match self.map {
+            Some(t) => t.file_range(r),
+            None => r,
+        }
+    }
+
+    /// The file byte range of the whole selector.
+    pub fn whole(&self) -> Range<usize> {
+        self.file_range(0..self.text.len())
+    }
+
+    /// The file byte range of the first label token named `name`, or of the whole selector.
+    pub fn label_range(&self, name: &str) -> Range<usize> {
+        label_span(self.text, name).map_or_else(|| self.whole(), |r| self.file_range(r))
+    }
+}
+
+impl<'a> SelectorCx<'a> {
+    /// The context of a selector field of a resource.
+    pub fn of_field(file: &'a SourceFile, field: &'a SelectorField) -> SelectorCx<'a> {
+        let value = match &field.value {
+            FieldValue::K8sObject { equivalent } => ValueCx::K8sObject(equivalent.as_deref()),
+            FieldValue::Invalid => ValueCx::NotAString,
+            FieldValue::Text(t) => ValueCx::Text(Box::new(TextCx::new(
+                &t.text,
+                t.tag.as_deref().filter(|t| !t.starts_with("!!")),
+                matches!(t.style, Style::Literal | Style::Folded),
+                Some(t),
+            ))),
+        };
+        SelectorCx {
+            file,
+            kind: Some(field.kind),
+            key: field.path.rsplit('.').next().unwrap_or("selector"),
+            span: field.span.clone(),
+            value,
+        }
+    }
+
+    /// The context of a selector given alone: `file` holds just the selector text.
+    pub fn alone(file: &'a SourceFile) -> SelectorCx<'a> {
+        SelectorCx {
+            file,
+            kind: None,
+            key: "selector",
+            span: 0..file.text.len(),
+            value: ValueCx::Text(Box::new(TextCx::new(&file.text, None, false, None))),
+        }
+    }
+
+    /// The text, when the value is a string.
+    pub fn text(&self) -> Option<&TextCx<'a>> {
+        match &self.value {
+            ValueCx::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The parsed selector, when the value is a string that parses.
+    pub fn selector(&self) -> Option<(&TextCx<'a>, &Selector)> {
+        let t = self.text()?;
+        t.parsed.as_ref().ok().map(|s| (t, s))
+    }
+
+    /// A finding of `rule` at `span` of the file.
+    pub fn diag(
+        &self,
+        rule: &'static Rule,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(rule, self.file, span, message, Some(help.into()))
+    }
+}
+
+/// One input (the files applied together) as the per-input rules see it.
+pub struct InputCx<'a> {
+    /// The files and their resources.
+    pub analysis: &'a Analysis,
+    model: std::cell::OnceCell<Model>,
+}
+
+impl<'a> InputCx<'a> {
+    /// The context of an input.
+    pub fn new(analysis: &'a Analysis) -> InputCx<'a> {
+        InputCx {
+            analysis,
+            model: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The endpoints and network sets of the input with their label index, built on first use.
+    pub fn model(&self) -> &Model {
+        self.model
+            .get_or_init(|| Model::new(&self.analysis.resources))
+    }
+}
 
 /// Byte range of the first label token named `name` in a valid selector.
 pub(crate) fn label_span(text: &str, name: &str) -> Option<Range<usize>> {
@@ -20,69 +268,6 @@ pub(crate) fn label_span(text: &str, name: &str) -> Option<Range<usize>> {
         .into_iter()
         .find(|t| t.kind == TokenKind::Label && text.get(t.span.clone()) == Some(name))
         .map(|t| t.span)
-}
-
-fn diag(
-    out: &mut Vec<Diagnostic>,
-    rule: &RuleInfo,
-    file: &SourceFile,
-    span: Range<usize>,
-    message: String,
-    help: Option<String>,
-) {
-    out.push(Diagnostic::new(rule, file, span, message, help));
-}
-
-/// `true` when the expression is false on every label set.
-fn always_false(e: &Expr) -> bool {
-    match e {
-        Expr::Not { expr, .. } => always_true(expr),
-        Expr::And { exprs, .. } => exprs.iter().any(always_false),
-        Expr::Or { exprs, .. } => exprs.iter().all(always_false),
-        Expr::In {
-            values, negated, ..
-        } => !*negated && values.is_empty(),
-        _ => false,
-    }
-}
-
-/// `true` when the expression is true on every label set.
-fn always_true(e: &Expr) -> bool {
-    match e {
-        Expr::All { .. } | Expr::Global { .. } => true,
-        Expr::Not { expr, .. } => always_false(expr),
-        Expr::And { exprs, .. } => exprs.iter().all(always_true),
-        Expr::Or { exprs, .. } => exprs.iter().any(always_true),
-        Expr::In {
-            values, negated, ..
-        } => *negated && values.is_empty(),
-        _ => false,
-    }
-}
-
-fn never_reason(sel: &Selector) -> Option<String> {
-    for (label, r) in sel.label_restrictions() {
-        if r.must_be_present && r.must_be_absent {
-            return Some(format!(
-                "label `{label}` would have to be both present and absent"
-            ));
-        }
-        if r.must_have_one_of.as_ref().is_some_and(Vec::is_empty) {
-            return Some(format!(
-                "no value of label `{label}` satisfies all its conditions"
-            ));
-        }
-    }
-    always_false(sel.ast()).then(|| "the expression is always false".to_string())
-}
-
-fn collect_global(e: &Expr, out: &mut Vec<Range<usize>>) {
-    if let Expr::Global { span } = e {
-        out.push(span.range());
-    }
-    for c in e.children() {
-        collect_global(c, out);
-    }
 }
 
 /// Byte offsets of `\n` and `\r` outside `"…"` and `'…'` literals (which have no escapes).
@@ -101,237 +286,14 @@ fn line_breaks_outside_strings(text: &str) -> Vec<usize> {
     out
 }
 
-fn one_line(text: &str) -> String {
-    text.split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A YAML-safe single-quoted scalar.
 pub(crate) fn single_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-fn field_key(field: &SelectorField) -> &str {
-    field.path.rsplit('.').next().unwrap_or("selector")
-}
-
-/// Checks one selector field (rules 1, 2, 3, 4, 6, 7 and 11).
-pub(crate) fn check_field(file: &SourceFile, field: &SelectorField, out: &mut Vec<Diagnostic>) {
-    let key = field_key(field);
-    let t = match &field.value {
-        FieldValue::Text(t) => t,
-        FieldValue::K8sObject { equivalent } => {
-            diag(
-                out,
-                &K8S_SELECTOR_SYNTAX,
-                file,
-                field.span.clone(),
-                format!("`{key}` is a Kubernetes label selector object; Calico needs a selector string"),
-                Some(match equivalent {
-                    Some(eq) => format!("write `{key}: {}`", single_quoted(eq)),
-                    None => "write the selector as a Calico selector string, e.g. `app == \"web\" && tier in {\"a\", \"b\"}`".into(),
-                }),
-            );
-            return;
-        }
-        FieldValue::Invalid => {
-            diag(
-                out,
-                &SELECTOR_SYNTAX,
-                file,
-                field.span.clone(),
-                format!("`{key}` must be a selector string"),
-                Some(format!("write `{key}: 'label == \"value\"'`")),
-            );
-            return;
-        }
-    };
-    if let Some(tag) = t.tag.as_ref().filter(|t| !t.starts_with("!!")) {
-        diag(
-            out,
-            &YAML_TAG_SELECTOR,
-            file,
-            t.span.clone(),
-            format!("YAML reads the unquoted `{tag}` as a tag, so this selector is not the text written"),
-            Some(format!("quote the selector: `{key}: {}`", single_quoted(&t.text))),
-        );
-    }
-    // Line breaks inside string literals are allowed by Calico; elsewhere they are not.
-    let breaks = line_breaks_outside_strings(&t.text);
-    let mut analysed = t.text.clone();
-    if let Some(&i) = breaks.first() {
-        let block = matches!(t.style, Style::Literal | Style::Folded);
-        let start = t.file_offset(i);
-        diag(
-            out,
-            &SELECTOR_NEWLINE,
-            file,
-            start..start + 1,
-            if block {
-                "selector contains a line break (from a YAML block scalar); Calico rejects it"
-                    .into()
-            } else {
-                "selector contains a line break; Calico rejects it".into()
-            },
-            Some(format!(
-                "write the selector on one line: `{key}: {}`",
-                single_quoted(&one_line(&t.text))
-            )),
-        );
-        // Check the rest as if the line breaks were spaces (same byte offsets).
-        let mut bytes = analysed.into_bytes();
-        for i in breaks {
-            if let Some(b) = bytes.get_mut(i) {
-                *b = b' ';
-            }
-        }
-        analysed = String::from_utf8(bytes).unwrap_or_default();
-    }
-    let sel = match Selector::parse(&analysed) {
-        Ok(sel) => sel,
-        Err(e) => {
-            match k8s::equivalent(&analysed) {
-                Some(eq) => diag(
-                    out,
-                    &K8S_SELECTOR_SYNTAX,
-                    file,
-                    t.file_range(0..analysed.len()),
-                    "this is Kubernetes label-selector syntax, not a Calico selector".into(),
-                    Some(format!(
-                        "write the Calico selector `{key}: {}`",
-                        single_quoted(&eq)
-                    )),
-                ),
-                None => diag(
-                    out,
-                    if e.kind() == ErrorKind::KubernetesSetSyntax {
-                        &K8S_SELECTOR_SYNTAX
-                    } else {
-                        &SELECTOR_SYNTAX
-                    },
-                    file,
-                    t.file_range(e.span()),
-                    e.message().to_string(),
-                    e.help().map(str::to_string),
-                ),
-            }
-            return;
-        }
-    };
-    check_valid(file, field, t, &sel, out);
-}
-
-fn check_valid(
-    file: &SourceFile,
-    field: &SelectorField,
-    t: &SelectorText,
-    sel: &Selector,
-    out: &mut Vec<Diagnostic>,
-) {
-    let key = field_key(field);
-    let whole = t.file_range(0..t.text.len());
-    if let Some(reason) = never_reason(sel) {
-        diag(
-            out,
-            &NEVER_MATCHES,
-            file,
-            whole.clone(),
-            format!("`{}` can never match: {reason}", sel.canonical()),
-            Some(if field.kind == FieldKind::PeerNotSelector {
-                "a notSelector that never matches excludes nothing; remove the contradiction".into()
-            } else {
-                "remove the contradictory conditions; as written this selects nothing".into()
-            }),
-        );
-    }
-    let mut globals = Vec::new();
-    collect_global(sel.ast(), &mut globals);
-    for g in globals {
-        let (msg, help) = if field.kind != FieldKind::PeerNamespaceSelector {
-            (
-                format!("`global()` is only allowed in a rule's `namespaceSelector`, not in `{key}`"),
-                "use `global()` alone as a rule's `namespaceSelector` to match non-namespaced resources",
-            )
-        } else if !matches!(sel.ast(), Expr::Global { .. }) {
-            (
-                "`global()` must be the whole `namespaceSelector`; Calico rejects it combined with other expressions".to_string(),
-                "write `namespaceSelector: global()` and put label conditions in `selector`",
-            )
-        } else {
-            continue;
-        };
-        diag(
-            out,
-            &GLOBAL_MISUSE,
-            file,
-            t.file_range(g),
-            msg,
-            Some(help.into()),
-        );
-    }
-    for label in sel.label_names() {
-        let problem = if field.kind.is_namespace() {
-            match label {
-                "projectcalico.org/namespace" | "projectcalico.org/serviceaccount" | "projectcalico.org/orchestrator" => Some((
-                    format!("namespaces never carry `{label}`, so this matches no namespace"),
-                    "in a namespaceSelector, select a namespace by name with `projectcalico.org/name == \"<namespace>\"`".to_string(),
-                )),
-                l if l.starts_with("pcns.") || l.starts_with("pcsa.") => Some((
-                    format!("`{label}` has a prefix that Calico adds by itself; namespace labels never carry it"),
-                    format!("write the namespace label without the prefix: `{}`", l.get(5..).unwrap_or(l)),
-                )),
-                _ => None,
-            }
-        } else if field.kind.is_service_account() {
-            match label {
-                "projectcalico.org/namespace" | "projectcalico.org/serviceaccount" | "projectcalico.org/orchestrator" => Some((
-                    format!("service accounts never carry `{label}`, so this matches no service account"),
-                    "select a service account by name with `projectcalico.org/name == \"<name>\"` (or use `serviceAccounts.names`)".to_string(),
-                )),
-                l if l.starts_with("pcns.") || l.starts_with("pcsa.") => Some((
-                    format!("`{label}` has a prefix that Calico adds by itself; service-account labels never carry it"),
-                    format!("write the service-account label without the prefix: `{}`", l.get(5..).unwrap_or(l)),
-                )),
-                _ => None,
-            }
-        } else if label == "projectcalico.org/name" {
-            Some((
-                format!("endpoints never carry `{label}` (only namespaces and service accounts do), so it matches nothing here"),
-                "to select by namespace use `projectcalico.org/namespace == \"<ns>\"`, by service account `projectcalico.org/serviceaccount == \"<name>\"` (or a namespaceSelector / serviceAccountSelector)".to_string(),
-            ))
-        } else {
-            None
-        };
-        if let Some((message, help)) = problem {
-            let span = label_span(&t.text, label).map_or(whole.clone(), |r| t.file_range(r));
-            diag(
-                out,
-                &AUTOMATIC_LABEL_MISUSE,
-                file,
-                span,
-                message,
-                Some(help),
-            );
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn constant_folding() {
-        let f = |s: &str| always_false(Selector::parse(s).unwrap().ast());
-        assert!(f("!all()"));
-        assert!(f("a in {}"));
-        assert!(f("has(a) && !(b not in {})"));
-        assert!(!f("!has(a)"));
-        assert!(!f("!all() || has(a)"));
-    }
 
     #[test]
     fn line_breaks_in_strings_are_allowed() {
@@ -345,5 +307,14 @@ mod tests {
     fn finds_labels() {
         assert_eq!(label_span("has(b) && a == \"a\"", "a"), Some(10..11));
         assert_eq!(single_quoted("a == 'x'"), "'a == ''x'''");
+    }
+
+    #[test]
+    fn every_rule_is_listed_once() {
+        let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len());
     }
 }

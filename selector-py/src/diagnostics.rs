@@ -4,15 +4,12 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyType};
 
-use selector_core::Selector;
-use selector_policy::{diag, Diagnostic};
+use selector_policy::rules::selector_syntax::RULE as SYNTAX_RULE;
+use selector_policy::{check_selector, Diagnostic};
 
 use crate::errors::{guard, ErrorFields};
 use crate::offsets::char_index;
 use crate::selector::surrogate_error;
-
-/// The rule id of selector syntax errors (shared with the policy linter).
-const SYNTAX_RULE: &str = diag::SELECTOR_SYNTAX.id;
 
 /// One finding: a syntax error from `validate`, or a lint result.
 ///
@@ -66,7 +63,7 @@ impl PyDiagnostic {
             None => (d.span.start, d.span.end),
         };
         PyDiagnostic {
-            rule: d.rule.clone(),
+            rule: d.rule.id.to_owned(),
             severity: d.severity.as_str().to_owned(),
             message: d.message.clone(),
             help: d.help.clone(),
@@ -83,8 +80,8 @@ impl PyDiagnostic {
     /// A syntax error of a selector given as text.
     fn from_error(fields: ErrorFields, file: &str) -> Self {
         PyDiagnostic {
-            rule: SYNTAX_RULE.to_owned(),
-            severity: diag::SELECTOR_SYNTAX.severity.as_str().to_owned(),
+            rule: SYNTAX_RULE.id.to_owned(),
+            severity: SYNTAX_RULE.severity.as_str().to_owned(),
             message: fields.message,
             help: fields.help,
             file: file.to_owned(),
@@ -224,10 +221,8 @@ impl PyDiagnostic {
     }
 }
 
-/// Checks one selector; never raises for bad selector text.
-///
-/// A syntax error gives one `selector-syntax` error; a valid selector that can never match
-/// gives one `never-matches` warning (the policy linter's rules and severities).
+/// Checks one selector with every single-selector lint rule (`selector_policy::check_selector`,
+/// as the CLI's `check` does); never raises for bad selector text.
 pub(crate) fn validate_text(
     py: Python<'_>,
     text: &Bound<'_, PyString>,
@@ -241,31 +236,11 @@ pub(crate) fn validate_text(
             )])
         }
     };
-    let outcome = guard("validating a selector", || {
-        Selector::parse(&source).map(|s| s.can_never_match())
-    })?;
-    Ok(match outcome {
-        Ok(false) => Vec::new(),
-        Ok(true) => {
-            let rule = &diag::NEVER_MATCHES;
-            vec![PyDiagnostic {
-                rule: rule.id.to_owned(),
-                severity: rule.severity.as_str().to_owned(),
-                message: "selector can never match: some label must be both present and absent, or have a value from an empty set".to_owned(),
-                help: Some("check the label restrictions: `Selector(text).label_restrictions()`".to_owned()),
-                file: INPUT.to_owned(),
-                line: 1,
-                column: 1,
-                start: 0,
-                end: char_index(&source, source.len()),
-                byte_start: 0,
-                byte_end: source.len(),
-            }]
-        }
-        Err(err) => vec![PyDiagnostic::from_error(
-            ErrorFields::from_parse_error(&err),
-            INPUT,
-        )],
+    guard("validating a selector", || {
+        check_selector(&source)
+            .iter()
+            .map(|d| PyDiagnostic::from_policy(d, Some(&source)))
+            .collect()
     })
 }
 

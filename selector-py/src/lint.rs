@@ -35,29 +35,38 @@ pub(crate) fn lint_text(
     })
 }
 
-/// Lints files and directories (directories are searched recursively for `*.yaml`, `*.yml`
-/// and `*.json`); files of one directory are linted together by the rules that compare
-/// resources. `paths` is one path or an iterable of paths (`str` or `os.PathLike`). Unreadable
-/// paths give `io-error` diagnostics. Runs without the GIL.
+/// Lints files and directories as `calico-selector lint` does (directories are searched
+/// recursively for `*.yaml`, `*.yml` and `*.json`); files of one directory are linted
+/// together by the rules that compare resources, with the configuration file found above
+/// them (`calico-selector.toml` or `[tool.calico-selector]` in `pyproject.toml`) and their
+/// inline suppressions. `paths` is one path or an iterable of paths (`str` or
+/// `os.PathLike`). Unreadable paths give `io-error` diagnostics; a configuration that cannot
+/// be read, or paths holding no manifest at all, raise `ValueError`. Runs without the GIL.
 #[pyfunction]
 pub(crate) fn lint_paths(py: Python<'_>, paths: &Bound<'_, PyAny>) -> PyResult<Vec<PyDiagnostic>> {
     let paths = path_list(paths)?;
-    py.detach(|| {
+    let options = selector_policy::LintOptions {
+        discover_config: true,
+        ..selector_policy::LintOptions::default()
+    };
+    let report = py.detach(|| {
         guard("linting", || {
-            let diagnostics = selector_policy::lint_paths(&paths);
-            // Code-point offsets need each file's text: read every file named once.
-            let mut texts: HashMap<&str, Option<String>> = HashMap::new();
-            diagnostics
-                .iter()
-                .map(|d| {
-                    let text = texts
-                        .entry(d.file.as_str())
-                        .or_insert_with(|| std::fs::read_to_string(&d.file).ok());
-                    PyDiagnostic::from_policy(d, text.as_deref())
-                })
-                .collect()
+            selector_policy::paths::lint(&paths, &options).map(|report| {
+                // Code-point offsets need each file's text, which the report holds.
+                let texts: HashMap<&str, &str> = report
+                    .files
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.text.as_str()))
+                    .collect();
+                report
+                    .diagnostics
+                    .iter()
+                    .map(|d| PyDiagnostic::from_policy(d, texts.get(d.file.as_str()).copied()))
+                    .collect::<Vec<_>>()
+            })
         })
-    })
+    })?;
+    report.map_err(PyValueError::new_err)
 }
 
 /// One path, or every path of an iterable.

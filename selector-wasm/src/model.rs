@@ -44,15 +44,28 @@ impl ErrorInfo {
     }
 }
 
-/// One problem reported by `check`: an [`ErrorInfo`] with a severity.
+/// One finding of `check`: a finding of `selector_policy::check_selector` (the CLI's
+/// `check` and Python's `validate` report the same), spans in the selector text.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectorDiagnostic {
-    /// Always `"error"` for a selector that does not parse.
-    pub severity: &'static str,
-    /// The error's fields.
+    /// Stable rule id, e.g. `selector-syntax`, `never-matches`.
+    pub rule: &'static str,
+    /// Serialises as `error`, `warning` or `info`.
+    pub severity: selector_policy::Severity,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// The parse error's kind, for the finding that is the parse error itself; else `null`.
+    pub kind: Option<ErrorKind>,
+    /// Where, in UTF-16 code units and bytes of the selector.
     #[serde(flatten)]
-    pub error: ErrorInfo,
+    pub span: Span,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in Unicode scalar values.
+    pub column: usize,
 }
 
 /// The result of `check`.
@@ -68,31 +81,51 @@ pub enum CheckResult {
         /// Calico's unique id.
         #[serde(rename = "uniqueId")]
         unique_id: String,
+        /// Warnings about it (e.g. `never-matches`); usually empty.
+        diagnostics: Vec<SelectorDiagnostic>,
     },
     /// The selector does not parse.
     Invalid {
         /// Always `false`.
         ok: bool,
-        /// What is wrong (one entry today: the first error).
+        /// What is wrong: the syntax error first among the findings at its position.
         diagnostics: Vec<SelectorDiagnostic>,
     },
 }
 
 impl CheckResult {
-    /// Parses `text` and describes the outcome.
+    /// Checks `text` with `selector_policy::check_selector` and describes the outcome.
     pub fn of(text: &str) -> Self {
-        match Selector::parse(text) {
+        let parsed = Selector::parse(text);
+        let mut cursor = Utf16Cursor::new(text);
+        // The findings are sorted by start, so the cursor only moves forward.
+        let diagnostics = selector_policy::check_selector(text)
+            .into_iter()
+            .map(|d| SelectorDiagnostic {
+                rule: d.rule.id,
+                severity: d.severity,
+                kind: parsed
+                    .as_ref()
+                    .err()
+                    .filter(|e| e.span() == d.span && e.message() == d.message)
+                    .map(ParseError::kind),
+                span: cursor.span(d.span.clone()),
+                message: d.message,
+                help: d.help,
+                line: d.line,
+                column: d.column,
+            })
+            .collect();
+        match parsed {
             Ok(selector) => CheckResult::Valid {
                 ok: true,
                 canonical: selector.canonical().to_owned(),
                 unique_id: selector.unique_id().to_owned(),
+                diagnostics,
             },
-            Err(error) => CheckResult::Invalid {
+            Err(_) => CheckResult::Invalid {
                 ok: false,
-                diagnostics: vec![SelectorDiagnostic {
-                    severity: "error",
-                    error: ErrorInfo::new(&error, text),
-                }],
+                diagnostics,
             },
         }
     }
@@ -213,7 +246,7 @@ impl ExplanationInfo {
 #[serde(rename_all = "camelCase")]
 pub struct LintDiagnostic {
     /// Stable rule id, e.g. `selector-syntax`.
-    pub rule: String,
+    pub rule: &'static str,
     /// Serialises as `error`, `warning` or `info`.
     pub severity: selector_policy::Severity,
     /// What is wrong.
@@ -231,68 +264,9 @@ pub struct LintDiagnostic {
     pub span: Span,
 }
 
-/// The most nesting [`lint`] lets through to the YAML loader, as bounded by
-/// [`yaml_nesting_bound`]. WebAssembly has a small stack, and a deeper tree (say 10,000
-/// block sequences, `- - - … x`) overflows it while the tree is built, walked or dropped;
-/// a trap would leave the module unusable. Real policies are nested a few dozen levels.
-pub const YAML_NESTING_LIMIT: usize = 2000;
-
-/// An upper bound on how deeply the YAML on each line can be nested, and the line where it
-/// is largest: `(bound, byte offset of that line)`.
-///
-/// A block collection nested in another starts further right, or on the same line after an
-/// indicator (`- `, `? `, `: `), except a sequence directly under a mapping key, which may
-/// share the key's indentation (hence the factor 2). Flow collections (`[`, `{`) are limited
-/// by the YAML parser itself. So `2 × (indentation + indicators on the line + 1)` bounds the
-/// depth; indicators inside scalars only make the bound looser.
-pub fn yaml_nesting_bound(text: &str) -> (usize, usize) {
-    let mut worst = (0, 0);
-    let mut line_start = 0;
-    for line in text.split('\n') {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let bytes = line.as_bytes();
-        let indicators = bytes
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| {
-                matches!(b, b'-' | b'?' | b':')
-                    && matches!(bytes.get(i + 1), None | Some(b' ' | b'\t' | b'\r'))
-            })
-            .count();
-        let bound = 2 * (indent + indicators + 1);
-        if bound > worst.0 {
-            worst = (bound, line_start);
-        }
-        line_start += line.len() + 1;
-    }
-    worst
-}
-
-/// Lints one YAML (or JSON) text with every single-file rule of `selector-policy`.
+/// Lints one YAML (or JSON) text with `selector_policy::lint_text` (every rule that fits
+/// one file), spans converted to UTF-16 code units and bytes.
 pub fn lint(text: &str, filename: &str) -> Vec<LintDiagnostic> {
-    let (depth, at) = yaml_nesting_bound(text);
-    if depth > YAML_NESTING_LIMIT {
-        let line = text
-            .get(..at)
-            .map_or(1, |before| before.matches('\n').count() + 1);
-        let end = text
-            .get(at..)
-            .and_then(|rest| rest.find('\n'))
-            .map_or(text.len(), |n| at + n);
-        return vec![LintDiagnostic {
-            rule: "yaml-syntax".to_owned(),
-            severity: selector_policy::Severity::Error,
-            message: format!(
-                "this YAML may be nested more than {} levels deep, too deep to lint here",
-                YAML_NESTING_LIMIT / 2
-            ),
-            help: Some("Calico resources are nested a few levels deep: check the indentation and `- ` markers of this line".to_owned()),
-            file: if filename.is_empty() { "<input>" } else { filename }.to_owned(),
-            line,
-            column: 1,
-            span: Utf16Cursor::new(text).span(at..end),
-        }];
-    }
     let diagnostics = selector_policy::lint_text(text, filename);
     // Convert spans in ascending order so the cursor only moves forward, then restore the
     // linter's order.
@@ -317,7 +291,7 @@ pub fn lint(text: &str, filename: &str) -> Vec<LintDiagnostic> {
         .into_iter()
         .zip(spans)
         .map(|(d, span)| LintDiagnostic {
-            rule: d.rule,
+            rule: d.rule.id,
             severity: d.severity,
             message: d.message,
             help: d.help,
@@ -350,11 +324,12 @@ mod tests {
         };
         assert!(!ok);
         let d = &diagnostics[0];
-        assert_eq!(d.severity, "error");
-        assert!(!d.error.message.is_empty());
+        assert_eq!(json(&d.severity), "error");
+        assert_eq!(d.rule, "selector-syntax");
+        assert!(d.kind.is_some() && !d.message.is_empty());
         // The emoji is 4 bytes and 2 UTF-16 units: the error must start at the emoji.
-        assert_eq!((d.error.span.byte_start, d.error.span.start), (0, 0));
-        assert!(d.error.span.byte_end == 0 || d.error.span.byte_end == 4);
+        assert_eq!((d.span.byte_start, d.span.start), (0, 0));
+        assert!(d.span.byte_end == 0 || d.span.byte_end == 4);
     }
 
     #[test]
@@ -364,6 +339,7 @@ mod tests {
             ok,
             canonical,
             unique_id,
+            diagnostics,
         } = r
         else {
             panic!("expected valid");
@@ -371,6 +347,17 @@ mod tests {
         assert!(ok);
         assert_eq!(canonical, "a == \"x\"");
         assert!(unique_id.starts_with("s:"));
+        assert!(diagnostics.is_empty());
+        // A valid selector that can never match: the same warning as the linter's.
+        let CheckResult::Valid { diagnostics, .. } = CheckResult::of("!all()") else {
+            panic!("expected valid");
+        };
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            (diagnostics[0].rule, json(&diagnostics[0].severity).as_str()),
+            ("never-matches", "warning")
+        );
+        assert!(diagnostics[0].kind.is_none());
     }
 
     #[test]
@@ -429,25 +416,12 @@ mod tests {
     }
 
     #[test]
-    fn nesting_bound_is_small_for_policies_and_large_for_pathological_yaml() {
-        let policy =
-            "spec:\n  ingress:\n    - action: Allow\n      source:\n        selector: a == 'b'\n";
-        assert!(yaml_nesting_bound(policy).0 < 40);
-        let dashes = format!("a: 1\n{}x\n", "- ".repeat(5000));
-        assert_eq!(yaml_nesting_bound(&dashes), (2 * (5000 + 1), 5));
-        let indented: String = (0..3000)
-            .map(|i| format!("{}- a\n", " ".repeat(i)))
-            .collect();
-        assert!(yaml_nesting_bound(&indented).0 > YAML_NESTING_LIMIT);
-    }
-
-    #[test]
     fn too_deep_yaml_is_one_diagnostic_at_its_line() {
         let text = format!("kind: GlobalNetworkPolicy\n{}x\n", "- ".repeat(20_000));
         let d = lint(&text, "");
         assert_eq!(d.len(), 1);
         assert_eq!(
-            (d[0].rule.as_str(), d[0].line, d[0].file.as_str()),
+            (d[0].rule, d[0].line, d[0].file.as_str()),
             ("yaml-syntax", 2, "<input>")
         );
         assert_eq!(d[0].span.byte_start, text.find('-').unwrap());

@@ -56,15 +56,21 @@ test("check(): never throws; gives canonical text and id, or diagnostics", () =>
     ok: true,
     canonical: 'a == "x"',
     uniqueId: wasm.parse('a == "x"').uniqueId,
+    diagnostics: [],
   });
+  // A valid selector that can never match: the linter's warning (check_selector).
+  const never = wasm.check("!all()");
+  assert.equal(never.ok, true);
+  assert.deepEqual(never.diagnostics.map((d) => [d.rule, d.severity, d.kind]), [["never-matches", "warning", null]]);
   const r = wasm.check("app = web");
   assert.equal(r.ok, false);
   assert.equal(r.diagnostics.length, 1);
   const d = r.diagnostics[0];
   assert.deepEqual(Object.keys(d).sort(), [
-    "byteEnd", "byteStart", "column", "end", "help", "kind", "line", "message", "severity", "start",
+    "byteEnd", "byteStart", "column", "end", "help", "kind", "line", "message", "rule", "severity", "start",
   ]);
   assert.equal(d.severity, "error");
+  assert.equal(d.rule, "selector-syntax");
   assert.equal(d.start, 4, "points at `=`");
   assert.equal(d.line, 1);
   assert.equal(d.column, 5);

@@ -106,3 +106,41 @@ test("hostile YAML never throws or breaks the module", () => {
     s.free();
   }
 });
+
+// The rule fixtures of selector-policy/tests/rules/: lintYaml gives the findings of each
+// fire.expected (the Rust harness and the CLI give the same), and nothing on clean files.
+const RULES_DIR = repoPath("selector-policy/tests/rules");
+
+function render(diagnostics) {
+  return diagnostics
+    .map((d) => `${d.line}:${d.column} ${d.severity}[${d.rule}] ${d.message.replaceAll("\n", "\\n")}\n`)
+    .join("");
+}
+
+test("every rule fixture gives the same findings as through the CLI", () => {
+  const rules = readdirSync(RULES_DIR, { withFileTypes: true }).filter((e) => e.isDirectory());
+  assert.ok(rules.length >= 15, `only ${rules.length} rule folders`);
+  for (const rule of rules) {
+    const dir = join(RULES_DIR, rule.name);
+    // The name the Rust harness gives the file (relative to the selector-policy crate).
+    const name = `tests/rules/${rule.name}/fire.yaml`;
+    const found = lint(readFileSync(join(dir, "fire.yaml"), "utf8"), name);
+    assert.ok(found.some((d) => d.rule === rule.name), `${rule.name}: no finding of its own`);
+    assert.equal(render(found), readFileSync(join(dir, "fire.expected"), "utf8"), rule.name);
+    const cleans = readdirSync(dir).filter((f) => f.startsWith("clean") && f.endsWith(".yaml"));
+    assert.ok(cleans.length > 0, `${rule.name}: no clean fixture`);
+    for (const clean of cleans) {
+      const text = readFileSync(join(dir, clean), "utf8");
+      assert.deepEqual(lint(text, `tests/rules/${rule.name}/${clean}`), [], `${rule.name}/${clean}`);
+    }
+  }
+});
+
+test("check() reports what the linter reports for a selector alone", () => {
+  for (const sel of ["!all()", "a = 'x'", "app in (web, api)", 'env == "a" && env == "b"', 'app == "web"']) {
+    const policy = `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: p\nspec:\n  selector: '${sel.replaceAll("'", "''")}'\n`;
+    const linted = lint(policy).map((d) => [d.rule, d.severity, d.message]);
+    const alone = wasm.check(sel).diagnostics.map((d) => [d.rule, d.severity, d.message]);
+    assert.deepEqual(alone, linted, sel);
+  }
+});

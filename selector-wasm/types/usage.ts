@@ -72,12 +72,12 @@ const result: CheckResult = check("app == web");
 if (result.ok) {
   const c: string = result.canonical;
   const u: string = result.uniqueId;
-  // @ts-expect-error no diagnostics on success
-  void result.diagnostics;
-  void [c, u];
+  // Warnings of a valid selector (e.g. `never-matches`).
+  const warnings: string[] = result.diagnostics.map((d) => d.rule);
+  void [c, u, warnings];
 } else {
   const first: SelectorDiagnostic | undefined = result.diagnostics[0];
-  const severity: "error" | undefined = first?.severity;
+  const severity: "error" | "warning" | "info" | undefined = first?.severity;
   // @ts-expect-error no canonical text on failure
   void result.canonical;
   void severity;

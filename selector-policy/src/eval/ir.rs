@@ -18,6 +18,10 @@ pub struct Loc {
     pub line: usize,
     /// The line's text (without the line break).
     pub text: String,
+    /// Index of the file in the input.
+    pub file_index: usize,
+    /// Byte range in that file (the rule, or the resource's name).
+    pub span: std::ops::Range<usize>,
 }
 
 /// An IP network with host bits cleared.

@@ -21,6 +21,7 @@
 //! `defaultEndpointToHostAction` (Felix default `Drop`); a pod's UDP to the VXLAN port and
 //! IPIP packets are dropped before policy unless allowed by FelixConfiguration.
 
+pub mod findings;
 pub mod flow;
 pub mod ir;
 pub mod lower;
@@ -34,3 +35,13 @@ pub use lower::LoadError;
 pub use query::{parse_protocol, Applicable, Cluster, QueryError, QueryErrorKind, Ref};
 pub use reach::{Reach, ReachSource};
 pub use trace::{Decision, Event, FlowVerdict, Reason, Sides, TraceEntry, Verdict};
+
+/// The lint rules built on the evaluator (their files are in `crate::rules`); the registry
+/// lists them after the others.
+pub static RULES: &[&crate::registry::Rule] = &[
+    &crate::rules::host_endpoint_lockout::RULE,
+    &crate::rules::shadowed_rule::RULE,
+    &crate::rules::not_selector_admits_internet::RULE,
+    &crate::rules::deny_only_policy::RULE,
+    &crate::rules::staged_verdict_change::RULE,
+];

@@ -180,6 +180,12 @@ impl Cluster {
         Cluster::from_files(&files)
     }
 
+    /// Builds a cluster from resources already read (the lint driver's analysis); what did
+    /// not parse is simply absent.
+    pub fn from_analysis(a: &crate::lint::Analysis) -> Cluster {
+        Cluster::from_ir(super::lower::lower_resources(&a.files, &a.resources))
+    }
+
     /// Builds a cluster from an already resolved input.
     pub fn from_ir(ir: Ir) -> Cluster {
         let applies = super::lower::applies(&ir);

@@ -177,14 +177,20 @@ fn combine_policy(
             t
         }
         None => {
-            let mut t = s.unwrap_or_else(|| "all()".to_string());
+            // An empty selector adds nothing (Calico's prefixAndAppendSelector):
+            // `namespaceSelector: "!has(env)"` alone stays `!has(pcns.env)` (POLICY.md 9.32).
+            let and = |t: Option<String>, part: String| match t {
+                Some(t) => format!("({t}) && {part}"),
+                None => part,
+            };
+            let mut t = s;
             if let Part::Valid(ns) = ns {
-                t = format!("({t}) && {ns}").replace("all()", &format!("has({NS_LABEL})"));
+                t = Some(and(t, ns).replace("all()", &format!("has({NS_LABEL})")));
             }
             if let Part::Valid(sa) = sa {
-                t = format!("({t}) && {sa}").replace("all()", &format!("has({SA_LABEL})"));
+                t = Some(and(t, sa).replace("all()", &format!("has({SA_LABEL})")));
             }
-            t
+            t.unwrap_or_else(|| "all()".to_string())
         }
     };
     cache.parse(&text).cloned()
@@ -549,12 +555,9 @@ mod tests {
             "((app == \"web\" && projectcalico.org/namespace == \"shop\") && pcsa.role == \"front\")"
         );
         let g = rs.iter().find(|r| r.name == "g").unwrap();
-        // `all()` (the empty selector) is replaced textually after the namespace part.
+        // An empty selector adds nothing (Calico's prefixAndAppendSelector): the namespace part alone.
         let gs = policy_selector(&mut cache, g).unwrap();
-        assert_eq!(
-            gs.canonical(),
-            "(has(projectcalico.org/namespace) && pcns.projectcalico.org/name == \"shop\")"
-        );
+        assert_eq!(gs.canonical(), "pcns.projectcalico.org/name == \"shop\"");
         let model = Model::new(&rs);
         let names = |ids: Vec<usize>| -> Vec<&str> {
             ids.iter()

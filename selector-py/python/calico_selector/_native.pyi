@@ -244,14 +244,19 @@ def parse(text: str) -> Selector:
     """Parse ``text`` (same as ``Selector(text)``); raises ``SelectorError``."""
 
 def validate(text: str) -> list[Diagnostic]:
-    """Empty if ``text`` is a valid selector that can match; else one ``Diagnostic`` (a
-    ``selector-syntax`` error or a ``never-matches`` warning). Never raises for bad text."""
+    """The findings of the linter's single-selector rules on ``text`` (what
+    ``calico-selector check`` reports): empty for a valid selector that can match; else, e.g.,
+    a ``selector-syntax`` or ``k8s-selector-syntax`` error or a ``never-matches`` warning.
+    Never raises for bad text."""
 
 def lint_text(text: str, filename: _Path | None = None) -> list[Diagnostic]:
-    """Lint one YAML/JSON file's text of Calico resources (``filename`` names it)."""
+    """Lint one YAML/JSON file's text of Calico resources (``filename`` names it); inline
+    ``# calico-selector: ignore[rule-id]`` comments apply."""
 
 def lint_paths(paths: _Path | Iterable[_Path]) -> list[Diagnostic]:
-    """Lint files and directories (recursively ``*.yaml``, ``*.yml``, ``*.json``)."""
+    """Lint files and directories (recursively ``*.yaml``, ``*.yml``, ``*.json``) as
+    ``calico-selector lint`` does, with the configuration file found above them. Raises
+    ``ValueError`` for an unreadable configuration or paths holding no manifest at all."""
 
 def _panic_inside_guard() -> None:
     """Test hook (not API): a deliberate Rust panic, which must surface as RuntimeError."""
