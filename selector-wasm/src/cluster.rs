@@ -10,7 +10,6 @@ use selector_policy::SourceFile;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::model::{yaml_nesting_bound, YAML_NESTING_LIMIT};
 use crate::{panic_hook, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -207,15 +206,6 @@ impl Cluster {
     pub fn from_yaml(yaml: &str, filename: Option<String>) -> Result<Cluster, JsValue> {
         panic_hook();
         let name = filename.unwrap_or_else(|| "<input>".to_owned());
-        // The same guard as `lintYaml`: a tree deep enough to overflow the wasm stack is refused.
-        let (depth, _) = yaml_nesting_bound(yaml);
-        if depth > YAML_NESTING_LIMIT {
-            let message = format!(
-                "{name}: this YAML may be nested more than {} levels deep, too deep to evaluate here",
-                YAML_NESTING_LIMIT / 2
-            );
-            return Err(load_error(&message, vec![message.clone()]));
-        }
         eval::Cluster::from_files(&[SourceFile::new(name, yaml)])
             .map(|inner| Cluster { inner })
             .map_err(|e| load_error(&e.to_string(), e.problems))
