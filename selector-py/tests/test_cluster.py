@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,3 +227,43 @@ def test_classes_are_frozen_and_printable() -> None:
     assert v != cluster.flow("203.0.113.9", MASTER, 9093)
     d: dict[str, Any] = v.to_dict()
     assert set(d) == {"verdict", "decided_by", "sides", "trace", "uncertain"}
+
+
+def test_bad_yaml_is_a_value_error_naming_the_file() -> None:
+    with pytest.raises(ValueError, match=r"bad\.yaml:2:1: invalid YAML"):
+        cs.Cluster.from_text("kind: [unclosed\n", "bad.yaml")
+    assert cs.Cluster.from_text("").endpoints == ()
+
+
+TYPED_USAGE = '''
+from __future__ import annotations
+
+import calico_selector as cs
+
+c: cs.Cluster = cs.Cluster.from_text("", "x.yaml")
+v: cs.FlowVerdict = c.flow("10.0.0.1", "hostendpoint/h", 9091, protocol="udp")
+verdict: str = v.verdict
+rule: int | None = v.decided_by.rule
+ingress: cs.Decision | None = v.sides.ingress
+lines: list[int | None] = [t.line for t in v.trace]
+r: cs.Reach = c.reach("hostendpoint/h", 9091)
+names: list[str] = [s.source for s in r.sources]
+p: cs.EndpointPolicies = c.policies("hostendpoint/h")
+orders: list[float | None] = [x.order for t in p.ingress.tiers for x in t.policies]
+profiles: list[bool] = [x.exists for x in p.egress.profiles]
+text: str = str(v) + str(r) + str(p)
+d: dict[str, object] = v.to_dict()
+c.flow("a", "b", "9091")  # type: ignore[arg-type]
+'''
+
+
+def test_the_stubs_type_check_cluster_usage(tmp_path: Path) -> None:
+    pytest.importorskip("mypy")
+    usage = tmp_path / "cluster_usage.py"
+    usage.write_text(TYPED_USAGE, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--warn-unused-ignores",
+         "--cache-dir", "/dev/null", str(usage)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
