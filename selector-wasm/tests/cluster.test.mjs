@@ -42,6 +42,16 @@ function queries(folder) {
   return out;
 }
 
+// Every reason and event an answer carries is one the generated TypeScript union declares.
+const dts = readFileSync(new URL("../pkg-node/selector_wasm.d.ts", import.meta.url), "utf8");
+const union = (field) => {
+  const m = dts.match(new RegExp(`^ +${field}: ((?:"[a-z-]+"(?: \\| )?)+);`, "m"));
+  assert.ok(m, field);
+  return new Set([...m[1].matchAll(/"([a-z-]+)"/g)].map((x) => x[1]));
+};
+const REASONS = union("reason");
+const EVENTS = union("event");
+
 const folders = readdirSync(SCENARIOS).filter((n) => existsSync(join(SCENARIOS, n, "queries.txt"))).sort();
 
 test("the scenario folders are there", () => {
@@ -60,6 +70,8 @@ for (const name of folders) {
           `${q.at}\n${cluster.flowText(q.from, q.to, q.port, q.protocol)}`);
         if (q.rule !== undefined) assert.equal(d.rule, q.rule, q.at);
         assert.deepEqual(Object.keys(v).sort(), ["decided_by", "sides", "trace", "uncertain", "verdict"]);
+        for (const dec of [d, v.sides.egress, v.sides.ingress].filter(Boolean)) assert.ok(REASONS.has(dec.reason), dec.reason);
+        for (const e of v.trace) assert.ok(EVENTS.has(e.event), e.event);
         const last = v.trace.at(-1);
         assert.equal(last.event, "verdict");
         assert.equal(last.action, q.verdict === "allow" ? "Allow" : "Deny");
