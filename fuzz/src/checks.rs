@@ -921,7 +921,7 @@ pub fn check_lint(data: &[u8]) {
     let cost = selector_policy::yaml::alias_expansion_cost(&text);
     if cost > selector_policy::yaml::alias_budget(text.len()) {
         assert!(
-            diags.iter().any(|d| d.rule == "yaml-syntax"),
+            diags.iter().any(|d| d.rule.id == "yaml-syntax"),
             "aliases expand to {cost} (budget {}) without a yaml-syntax finding",
             selector_policy::yaml::alias_budget(text.len())
         );
