@@ -352,35 +352,30 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Reads the inputs: `-` is stdin and joins the files named on the command line.
-fn inputs(
-    paths: &[PathBuf],
-    scope: ScopeArg,
-) -> Result<(Vec<Vec<SourceFile>>, Vec<Diagnostic>), String> {
-    let scope = match scope {
-        ScopeArg::Dir => Scope::Directory,
-        ScopeArg::All => Scope::All,
-    };
-    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
-    let others: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .cloned()
-        .collect();
-    let (mut groups, errors) = paths::collect(&others, scope);
-    if stdin {
+/// `-` read from stdin (when named), and the other paths.
+fn stdin_and_paths(paths: &[PathBuf]) -> Result<(Option<String>, Vec<PathBuf>), String> {
+    let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read stdin: {e}"))?;
-        let file = SourceFile::new("-", text);
-        let explicit_first = others.iter().any(|p| !p.is_dir()) || scope == Scope::All;
-        match groups.first_mut() {
-            Some(g) if explicit_first => g.push(file),
-            _ => groups.insert(0, vec![file]),
-        }
+        Some(text)
+    } else {
+        None
+    };
+    let others = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    Ok((stdin, others))
+}
+
+fn scope_of(scope: ScopeArg) -> Scope {
+    match scope {
+        ScopeArg::Dir => Scope::Directory,
+        ScopeArg::All => Scope::All,
     }
-    Ok((groups, errors))
 }
 
 fn lint(
@@ -391,25 +386,9 @@ fn lint(
     color: Color,
     rule_args: &RuleArgs,
 ) -> Result<u8, String> {
-    let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read stdin: {e}"))?;
-        Some(text)
-    } else {
-        None
-    };
-    let others: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .cloned()
-        .collect();
+    let (stdin, others) = stdin_and_paths(paths)?;
     let options = LintOptions {
-        scope: match scope {
-            ScopeArg::Dir => Scope::Directory,
-            ScopeArg::All => Scope::All,
-        },
+        scope: scope_of(scope),
         config: rule_args.config()?,
         discover_config: !rule_args.no_config,
         config_file: rule_args.config.clone(),
@@ -730,7 +709,8 @@ fn select_human(report: &[PolicySelection]) -> String {
 }
 
 fn select(paths: &[PathBuf], format: Format, scope: ScopeArg) -> Result<u8, String> {
-    let (groups, errors) = inputs(paths, scope)?;
+    let (stdin, others) = stdin_and_paths(paths)?;
+    let (groups, errors) = paths::inputs(&others, stdin, scope_of(scope));
     for e in &errors {
         eprintln!("{}: {}: {}", e.file, e.severity.as_str(), e.message);
     }

@@ -82,6 +82,9 @@ pub fn analyze_with(files: Vec<SourceFile>, config: &Config) -> Analysis {
             check(&cx, &mut cache, &mut out);
         }
     }
+    // Modules with their own entry point (and their rules in `registry::LISTS`, declared
+    // `Check::Elsewhere`) add one line each here, e.g.
+    // `out.extend(crate::validate::validate(&a.files, &a.resources));`.
     a.diagnostics.extend(out);
     let found = std::mem::take(&mut a.diagnostics);
     a.diagnostics = config.apply(suppress::apply(&a.files, found));

@@ -141,6 +141,25 @@ pub fn collect(paths: &[PathBuf], scope: Scope) -> (Vec<Vec<SourceFile>>, Vec<Di
     (groups, errors)
 }
 
+/// [`collect`], with text read from standard input as the file `-`: it joins the files named
+/// directly (or is an input of its own when only directories are named).
+pub fn inputs(
+    paths: &[PathBuf],
+    stdin: Option<String>,
+    scope: Scope,
+) -> (Vec<Vec<SourceFile>>, Vec<Diagnostic>) {
+    let (mut groups, diagnostics) = collect(paths, scope);
+    if let Some(text) = stdin {
+        let file = SourceFile::new("-", text);
+        let explicit_first = paths.iter().any(|p| !p.is_dir()) || scope == Scope::All;
+        match groups.first_mut() {
+            Some(g) if explicit_first => g.push(file),
+            _ => groups.insert(0, vec![file]),
+        }
+    }
+    (groups, diagnostics)
+}
+
 /// How to lint paths: which files go together, and the rule configuration.
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {

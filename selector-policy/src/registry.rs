@@ -1,9 +1,9 @@
 //! The lint rule registry: every rule's metadata, declared next to its check.
 //!
-//! A rule file declares its metadata with [`declare_rule!`]; its doc comment *is* the rule's
-//! documentation (what it finds, why it matters, an example, the fix). [`RULES`] lists every
-//! rule once; the README table, `calico-selector rules` and SARIF rule metadata are generated
-//! from it.
+//! A rule file declares its metadata with [`declare_rule!`](crate::declare_rule); its doc comment *is* the rule's
+//! documentation (what it finds, why it matters, an example, the fix). Each module's list of
+//! rules (`rules::RULES`, ...) names its rules once and [`rules`] joins the lists; the README
+//! table, `calico-selector rules` and SARIF rule metadata are generated from it.
 
 use std::fmt;
 

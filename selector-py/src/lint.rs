@@ -1,7 +1,9 @@
 //! The policy linter (`selector-policy`): `lint_text` and `lint_paths`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+
+use selector_policy::{Config, Severity};
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -10,16 +12,46 @@ use pyo3::types::PyString;
 use crate::diagnostics::PyDiagnostic;
 use crate::errors::guard;
 
+/// Rule choices given as keyword arguments, as `selector_policy::Config` (the library checks
+/// the ids and parses the severities).
+fn config(
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    severity: Option<HashMap<String, String>>,
+) -> PyResult<Config> {
+    let mut levels = BTreeMap::new();
+    for (id, level) in severity.unwrap_or_default() {
+        let parsed = Severity::parse(&level).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "severity of `{id}` must be \"error\", \"warning\" or \"info\", not {level:?}"
+            ))
+        })?;
+        levels.insert(id, parsed);
+    }
+    let config = Config {
+        select,
+        ignore: ignore.unwrap_or_default(),
+        severity: levels,
+    };
+    config.check_ids().map_err(PyValueError::new_err)?;
+    Ok(config)
+}
+
 /// Lints the text of one YAML or JSON file of Calico resources with every rule (rules that
-/// compare resources see this text's resources only). `filename` names the file in the
-/// diagnostics (`"<input>"` when None). Runs without the GIL.
+/// compare resources see this text's resources only) and its inline suppressions.
+/// `filename` names the file in the diagnostics (`"<input>"` when None); `select`, `ignore`
+/// and `severity` choose rules as `calico-selector lint` does. Runs without the GIL.
 #[pyfunction]
-#[pyo3(signature = (text, filename = None))]
+#[pyo3(signature = (text, filename = None, *, select = None, ignore = None, severity = None))]
 pub(crate) fn lint_text(
     py: Python<'_>,
     text: &Bound<'_, PyString>,
     filename: Option<PathBuf>,
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    severity: Option<HashMap<String, String>>,
 ) -> PyResult<Vec<PyDiagnostic>> {
+    let config = config(select, ignore, severity)?;
     let text = text.to_cow().map_err(|_| {
         PyValueError::new_err("the text contains a lone surrogate and cannot be encoded as UTF-8")
     })?;
@@ -27,7 +59,7 @@ pub(crate) fn lint_text(
     let text: &str = &text;
     py.detach(|| {
         guard("linting", || {
-            selector_policy::lint_text(text, &name)
+            selector_policy::lint_text_with(text, &name, &config)
                 .iter()
                 .map(|d| PyDiagnostic::from_policy(d, Some(text)))
                 .collect()
@@ -40,13 +72,24 @@ pub(crate) fn lint_text(
 /// together by the rules that compare resources, with the configuration file found above
 /// them (`calico-selector.toml` or `[tool.calico-selector]` in `pyproject.toml`) and their
 /// inline suppressions. `paths` is one path or an iterable of paths (`str` or
-/// `os.PathLike`). Unreadable paths give `io-error` diagnostics; a configuration that cannot
-/// be read, or paths holding no manifest at all, raise `ValueError`. Runs without the GIL.
+/// `os.PathLike`). `select`, `ignore` and `severity` go on top of the configuration file,
+/// as the command line's flags do; `config=False` uses no file. Unreadable paths give
+/// `io-error` diagnostics; a configuration that cannot be read, unknown rule ids, or paths
+/// holding no manifest at all raise `ValueError`. Runs without the GIL.
 #[pyfunction]
-pub(crate) fn lint_paths(py: Python<'_>, paths: &Bound<'_, PyAny>) -> PyResult<Vec<PyDiagnostic>> {
+#[pyo3(signature = (paths, *, select = None, ignore = None, severity = None, config = true))]
+pub(crate) fn lint_paths(
+    py: Python<'_>,
+    paths: &Bound<'_, PyAny>,
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    severity: Option<HashMap<String, String>>,
+    config: bool,
+) -> PyResult<Vec<PyDiagnostic>> {
     let paths = path_list(paths)?;
     let options = selector_policy::LintOptions {
-        discover_config: true,
+        config: self::config(select, ignore, severity)?,
+        discover_config: config,
         ..selector_policy::LintOptions::default()
     };
     let report = py.detach(|| {

@@ -423,13 +423,17 @@ def test_a_rust_panic_becomes_a_runtime_error() -> None:
 
 def test_validate_never_raises_on_bad_selectors() -> None:
     assert cs.validate('a == "x"') == []
-    [d] = cs.validate("a == x")
+    [d] = cs.validate('a == "x" && b == y')
     assert (d.rule, d.severity, d.file) == ("selector-syntax", "error", "<input>")
-    assert (d.line, d.column, d.start, d.end) == (1, 6, 5, 6)
+    assert (d.line, d.column, d.start, d.end) == (1, 18, 17, 18)
     assert d.help is not None
-    assert "a == x" not in str(d) and str(d).startswith("<input>:1:6: error[selector-syntax]")
+    assert "b == y" not in str(d) and str(d).startswith("<input>:1:18: error[selector-syntax]")
     assert pickle.loads(pickle.dumps(d)) == d
     assert d.to_dict()["rule"] == "selector-syntax"
+    # Kubernetes syntax gets the linter's rule, with the Calico selector to write.
+    [k] = cs.validate("a == x")
+    assert (k.rule, k.severity) == ("k8s-selector-syntax", "error")
+    assert k.help is not None and 'a == "x"' in k.help
     for entry in load_corpus():
         errors = [d for d in cs.validate(entry["selector"]) if d.severity == "error"]
         assert (errors == []) == entry["valid"]

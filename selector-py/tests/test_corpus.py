@@ -48,14 +48,23 @@ def test_corpus_entry(entry: dict[str, Any]) -> None:
         assert err.kind and err.kind == err.kind.lower()
         assert err.message in str(err)
         diagnostics = cs.validate(text)
-        assert [d.rule for d in diagnostics] == ["selector-syntax"]
-        assert (diagnostics[0].start, diagnostics[0].end) == (err.start, err.end)
-        assert diagnostics[0].message == err.message
+        assert any(d.severity == "error" for d in diagnostics)
+        # The parse error itself, unless the Kubernetes-syntax rule rewrote it.
+        same = [d for d in diagnostics if d.message == err.message]
+        if same:
+            assert (same[0].start, same[0].end) == (err.start, err.end)
+            assert same[0].rule in {"selector-syntax", "k8s-selector-syntax"}
+        else:
+            # Rewritten by a linter rule that explains more: Kubernetes syntax, a line break.
+            rules = {d.rule for d in diagnostics}
+            assert rules & {"k8s-selector-syntax", "selector-newline"}, rules
         return
 
     s = cs.Selector(text)
-    expected_warnings = ["never-matches"] if s.can_never_match() else []
-    assert [d.rule for d in cs.validate(text)] == expected_warnings
+    # The linter's never-matches rule finds at least what the core's restrictions find.
+    rules = [d.rule for d in cs.validate(text)]
+    assert set(rules) <= {"never-matches"}
+    assert ("never-matches" in rules) >= s.can_never_match()
     assert s.canonical == entry["canonical"]
     assert str(s) == entry["canonical"]
     assert s.unique_id == entry["unique_id"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO_ROOT
+from conftest import REPO_ROOT
 
 
 def calico_selector_bin() -> Path:

@@ -62,7 +62,7 @@ test("check(): never throws; gives canonical text and id, or diagnostics", () =>
   const never = wasm.check("!all()");
   assert.equal(never.ok, true);
   assert.deepEqual(never.diagnostics.map((d) => [d.rule, d.severity, d.kind]), [["never-matches", "warning", null]]);
-  const r = wasm.check("app = web");
+  const r = wasm.check('app = "web"');
   assert.equal(r.ok, false);
   assert.equal(r.diagnostics.length, 1);
   const d = r.diagnostics[0];

@@ -51,6 +51,10 @@ struct Known {
     namespaced_sets: LabelValues,
     namespaces: LabelValues,
     accounts: LabelValues,
+    /// Host endpoints' and pods' labels: what a policy's selector is compared with.
+    targets: LabelValues,
+    /// Every endpoint's and network set's labels: what a rule peer is compared with.
+    peers: LabelValues,
     /// Namespaces with at least one pod or network set in the input.
     populated: BTreeSet<String>,
 }
@@ -90,6 +94,13 @@ impl Known {
                     .insert(r.namespace.clone().unwrap_or_else(|| "default".into()));
             }
         }
+        k.targets = merge(&[&k.host_endpoints, &k.pods]);
+        k.peers = merge(&[
+            &k.host_endpoints,
+            &k.pods,
+            &k.global_sets,
+            &k.namespaced_sets,
+        ]);
         k
     }
 
@@ -104,7 +115,7 @@ impl Known {
         kind: FieldKind,
         namespace: Option<&str>,
         label: &'a str,
-    ) -> Option<(LabelValues, &'a str, &'static str)> {
+    ) -> Option<(&LabelValues, &'a str, &'static str)> {
         if AUTOMATIC_LABELS.contains(&label) {
             return None;
         }
@@ -112,13 +123,13 @@ impl Known {
             return None;
         }
         let (set, name, what) = if kind.is_namespace() {
-            (self.namespaces.clone(), label, "namespace")
+            (&self.namespaces, label, "namespace")
         } else if kind.is_service_account() {
-            (self.accounts.clone(), label, "service account")
+            (&self.accounts, label, "service account")
         } else if let Some(rest) = label.strip_prefix("pcns.") {
-            (self.namespaces.clone(), rest, "namespace")
+            (&self.namespaces, rest, "namespace")
         } else if let Some(rest) = label.strip_prefix("pcsa.") {
-            (self.accounts.clone(), rest, "service account")
+            (&self.accounts, rest, "service account")
         } else if kind == FieldKind::PolicySelector {
             // A policy applies to endpoints only, never to network sets.
             let what = if namespace.is_some() {
@@ -126,20 +137,14 @@ impl Known {
             } else {
                 "host endpoint or pod"
             };
-            (merge(&[&self.host_endpoints, &self.pods]), label, what)
+            (&self.targets, label, what)
         } else {
             let what = if namespace.is_some() {
                 "pod or network set"
             } else {
                 "endpoint or network set"
             };
-            let all = merge(&[
-                &self.host_endpoints,
-                &self.pods,
-                &self.global_sets,
-                &self.namespaced_sets,
-            ]);
-            (all, label, what)
+            (&self.peers, label, what)
         };
         if set.is_empty() || AUTOMATIC_LABELS.contains(&name) {
             return None;

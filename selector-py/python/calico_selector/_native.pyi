@@ -249,13 +249,30 @@ def validate(text: str) -> list[Diagnostic]:
     a ``selector-syntax`` or ``k8s-selector-syntax`` error or a ``never-matches`` warning.
     Never raises for bad text."""
 
-def lint_text(text: str, filename: _Path | None = None) -> list[Diagnostic]:
+def lint_text(
+    text: str,
+    filename: _Path | None = None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    severity: dict[str, str] | None = None,
+) -> list[Diagnostic]:
     """Lint one YAML/JSON file's text of Calico resources (``filename`` names it); inline
-    ``# calico-selector: ignore[rule-id]`` comments apply."""
+    ``# calico-selector: ignore[rule-id]`` comments apply. ``select``, ``ignore`` and
+    ``severity`` (rule id to ``"error"``, ``"warning"`` or ``"info"``) choose rules as the
+    CLI's flags do; unknown ids raise ``ValueError``."""
 
-def lint_paths(paths: _Path | Iterable[_Path]) -> list[Diagnostic]:
+def lint_paths(
+    paths: _Path | Iterable[_Path],
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    severity: dict[str, str] | None = None,
+    config: bool = True,
+) -> list[Diagnostic]:
     """Lint files and directories (recursively ``*.yaml``, ``*.yml``, ``*.json``) as
-    ``calico-selector lint`` does, with the configuration file found above them. Raises
+    ``calico-selector lint`` does, with the configuration file found above them
+    (``config=False``: none) and ``select``/``ignore``/``severity`` on top of it. Raises
     ``ValueError`` for an unreadable configuration or paths holding no manifest at all."""
 
 def _panic_inside_guard() -> None:
