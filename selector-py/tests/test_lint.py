@@ -52,8 +52,9 @@ def test_lint_text_positions_are_code_points() -> None:
 def test_lint_text_without_a_name_and_clean_input() -> None:
     [d, *_] = cs.lint_text(SYNTAX)
     assert d.file == "<input>"
+    # (a positive peer selector: an Allow from `notSelector` alone admits the internet)
     clean = SYNTAX.split("---")[0].replace("app = 'web'", "app == 'web'").replace(
-        "\"role == 'db' &&\"", "\"role == 'db'\"")
+        "notSelector: \"role == 'db' &&\"", "selector: \"role == 'db'\"")
     assert cs.lint_text(clean, "clean.yaml") == []
 
 
