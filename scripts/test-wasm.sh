@@ -41,8 +41,8 @@ wasm="$target_dir/wasm32-unknown-unknown/release/selector_wasm.wasm"
 
 step "wasm-bindgen: pkg-node (CommonJS) and pkg-web (ES module)"
 # wasm-bindgen writes the TypeScript declarations (pkg-*/selector_wasm.d.ts) from the Rust
-# signatures and the typescript_custom_section of each serde type. The browser build drops the function-name section (~70 KB); the Node build keeps it for
-# readable stack traces.
+# signatures and the typescript_custom_section of each serde type. The browser build drops the function-name section (~70 KB);
+# the Node build keeps it for readable stack traces.
 rm -rf "$pkg/pkg-node" "$pkg/pkg-web"
 wasm-bindgen --target nodejs --out-dir "$pkg/pkg-node" "$wasm"
 wasm-bindgen --target web --remove-name-section --remove-producers-section \

@@ -7,6 +7,7 @@
 //! are read in place (see [`labels`]), batch calls release the GIL, errors become
 //! `SelectorError` (a `ValueError`) or `TypeError`, and no Rust panic reaches Python.
 
+mod cluster;
 mod diagnostics;
 mod errors;
 mod labels;
@@ -52,6 +53,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(lint::lint_text, m)?)?;
     m.add_function(wrap_pyfunction!(lint::lint_paths, m)?)?;
+    cluster::register(m)?;
     m.add_function(wrap_pyfunction!(errors::_panic_inside_guard, m)?)?;
     Ok(())
 }

@@ -113,7 +113,7 @@ pub(crate) fn lint_paths(
 }
 
 /// One path, or every path of an iterable.
-fn path_list(paths: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
+pub(crate) fn path_list(paths: &Bound<'_, PyAny>) -> PyResult<Vec<PathBuf>> {
     if let Ok(one) = paths.extract::<PathBuf>() {
         return Ok(vec![one]);
     }

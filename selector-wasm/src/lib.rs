@@ -17,10 +17,12 @@
 //! ```
 
 mod algebra;
+mod cluster;
 mod labels;
 pub mod model;
 pub mod span;
 
+pub use cluster::Cluster;
 pub use labels::LabelSet;
 use labels::{with_js_labels, LabelKeys};
 use model::{CheckResult, ErrorInfo, ExplanationInfo, TokensResult};

@@ -3,6 +3,7 @@
 import init, * as api from "../pkg-web/selector_wasm.js";
 import { ENDPOINTS, DEFAULT_SELECTOR, SEED_POLICY, BUGGY_POLICY } from "./data.js";
 import { renderComparison } from "./compare.js";
+import { setupTraffic } from "./traffic.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -514,6 +515,8 @@ async function main() {
     yaml.value = BUGGY_POLICY;
     updateLint();
   });
+
+  setupTraffic(api);
 
   $("loading").remove();
   $("panel-selector").hidden = false;

@@ -13,17 +13,31 @@ command-line tool), matching Calico's own selector semantics::
     ['selector-syntax']
 
 `lint_text` and `lint_paths` run the policy linter (the `calico-selector lint` rules) on YAML or
-JSON manifests of Calico resources.
+JSON manifests of Calico resources. `Cluster` evaluates them: `flow` (verdict and trace of one
+flow), `reach` (who can reach an endpoint on a port) and `policies` (what applies to an
+endpoint), the answers of `calico-selector flow|reach|policies`.
 """
 
 from calico_selector._native import (
+    AppliedPolicy,
+    Cluster,
+    Decision,
     Diagnostic,
+    DirectionPolicies,
+    EndpointPolicies,
     Explanation,
+    FlowVerdict,
     LabelRestriction,
     LabelSets,
+    ProfileRef,
+    Reach,
+    ReachSource,
     Selector,
     SelectorError,
     SelectorSet,
+    Sides,
+    TierPolicies,
+    TraceEntry,
     __version__,
     lint_paths,
     lint_text,
@@ -32,13 +46,25 @@ from calico_selector._native import (
 )
 
 __all__ = [
+    "AppliedPolicy",
+    "Cluster",
+    "Decision",
     "Diagnostic",
+    "DirectionPolicies",
+    "EndpointPolicies",
     "Explanation",
+    "FlowVerdict",
     "LabelRestriction",
     "LabelSets",
+    "ProfileRef",
+    "Reach",
+    "ReachSource",
     "Selector",
     "SelectorError",
     "SelectorSet",
+    "Sides",
+    "TierPolicies",
+    "TraceEntry",
     "__version__",
     "lint_paths",
     "lint_text",
