@@ -271,7 +271,7 @@ impl PyDecision {
     /// File of the deciding rule or policy (not in `to_dict()`, as in the CLI's JSON).
     #[getter]
     fn file(&self) -> Option<String> {
-        self.inner.loc.as_ref().map(|l| l.file.clone())
+        self.inner.loc.as_ref().map(|l| l.file.to_string())
     }
     /// 1-based line of the deciding rule or policy.
     #[getter]
@@ -334,22 +334,22 @@ impl PyTraceEntry {
     /// Tier name.
     #[getter]
     fn tier(&self) -> Option<String> {
-        self.inner.tier.clone()
+        self.inner.tier.as_deref().map(str::to_string)
     }
     /// Policy or profile name.
     #[getter]
     fn policy(&self) -> Option<String> {
-        self.inner.policy.clone()
+        self.inner.policy.as_deref().map(str::to_string)
     }
     /// Policy kind.
     #[getter]
     fn kind(&self) -> Option<String> {
-        self.inner.kind.clone()
+        self.inner.kind.as_deref().map(str::to_string)
     }
     /// Policy namespace.
     #[getter]
     fn namespace(&self) -> Option<String> {
-        self.inner.namespace.clone()
+        self.inner.namespace.as_deref().map(str::to_string)
     }
     /// 0-based rule index.
     #[getter]
@@ -359,7 +359,7 @@ impl PyTraceEntry {
     /// The rule's action or the verdict (`Allow`, `Deny`, `Pass`, `Log`).
     #[getter]
     fn action(&self) -> Option<String> {
-        self.inner.action.clone()
+        self.inner.action.as_deref().map(str::to_string)
     }
     /// For a rule: whether it matched.
     #[getter]
@@ -379,7 +379,7 @@ impl PyTraceEntry {
     /// File of the rule or resource.
     #[getter]
     fn file(&self) -> Option<String> {
-        self.inner.file.clone()
+        self.inner.file.as_deref().map(str::to_string)
     }
     /// 1-based line in that file.
     #[getter]
@@ -389,7 +389,7 @@ impl PyTraceEntry {
     /// That line's text.
     #[getter]
     fn yaml(&self) -> Option<String> {
-        self.inner.yaml.clone()
+        self.inner.yaml.as_deref().map(str::to_string)
     }
     /// The fields as in the CLI's JSON.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
