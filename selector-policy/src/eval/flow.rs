@@ -144,7 +144,7 @@ impl Side<'_> {
                                     "rule {ri} ({}) does not match: `{}` fails ({})",
                                     rule.action.name(),
                                     m.field,
-                                    m.detail
+                                    m.why
                                 ),
                             },
                         );
@@ -155,7 +155,7 @@ impl Side<'_> {
                         e.rule = Some(ri);
                         e.action = Some(rule.action.name());
                         e.matched = Some(result.is_ok());
-                        e.failed = result.as_ref().err().map(|m| m.field.clone());
+                        e.failed = result.as_ref().err().map(|m| m.field.to_string());
                         let e = e.at(rule.loc.as_ref());
                         self.push(e);
                     }
@@ -297,7 +297,7 @@ impl Side<'_> {
                                 "rule {ri} ({}) does not match: `{}` fails ({})",
                                 rule.action.name(),
                                 m.field,
-                                m.detail
+                                m.why
                             ),
                         },
                     );
@@ -306,7 +306,7 @@ impl Side<'_> {
                     e.rule = Some(ri);
                     e.action = Some(rule.action.name());
                     e.matched = Some(result.is_ok());
-                    e.failed = result.as_ref().err().map(|m| m.field.clone());
+                    e.failed = result.as_ref().err().map(|m| m.field.to_string());
                     let e = e.at(rule.loc.as_ref());
                     self.push(e);
                 }
