@@ -359,7 +359,7 @@ impl PyTraceEntry {
     /// The rule's action or the verdict (`Allow`, `Deny`, `Pass`, `Log`).
     #[getter]
     fn action(&self) -> Option<String> {
-        self.inner.action.as_deref().map(str::to_string)
+        self.inner.action.map(str::to_string)
     }
     /// For a rule: whether it matched.
     #[getter]
