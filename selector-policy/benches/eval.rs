@@ -134,6 +134,15 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    g.bench_function("flow pod -> pod (verdict only)", |b| {
+        b.iter(|| {
+            black_box(
+                cluster
+                    .flow_verdict(black_box(&from), black_box(&to), 8080, "tcp")
+                    .ok(),
+            )
+        })
+    });
     g.bench_function("flow external -> host endpoint", |b| {
         let ext = Ref::parse("203.0.113.9").expect("a ref");
         b.iter(|| {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::ir::{proto, Action, Dir, EndpointKind, Ir, Policy, Rule, Stage};
-use super::matching::{rule_matches, Doubts, Packet};
+use super::matching::{rule_matches, Doubts, Miss, Packet};
 use super::trace::{Decision, Event, Reason, TraceEntry};
 
 /// Policies applying to endpoint `ep` in direction `d` at `stage`, in evaluation order
@@ -18,6 +18,23 @@ pub fn applicable(ir: &Ir, applies: &[usize], d: Dir, stage: Stage) -> Vec<usize
                 .is_some_and(|p| p.governs(d) && p.stage == stage)
         })
         .collect()
+}
+
+/// The trace line for one rule, written into one buffer sized for it up front (the trace
+/// holds one per rule evaluated, so growing strings piecewise showed in the flow bench).
+fn rule_message(ri: usize, rule: &Rule, result: &Result<(), Miss<'_>>) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(128);
+    let action = rule.action.name();
+    let _ = match result {
+        Ok(()) => write!(s, "rule {ri} ({action}) matches"),
+        Err(m) => write!(
+            s,
+            "rule {ri} ({action}) does not match: `{}` fails ({})",
+            m.field, m.why
+        ),
+    };
+    s
 }
 
 struct Side<'a> {
@@ -136,18 +153,7 @@ impl Side<'_> {
                 for (ri, rule) in rules.iter().enumerate() {
                     let result = rule_matches(ir, rule, pkt, self.doubts);
                     if !self.quiet {
-                        let mut e = self.entry(
-                            Event::Rule,
-                            match &result {
-                                Ok(()) => format!("rule {ri} ({}) matches", rule.action.name()),
-                                Err(m) => format!(
-                                    "rule {ri} ({}) does not match: `{}` fails ({})",
-                                    rule.action.name(),
-                                    m.field,
-                                    m.detail
-                                ),
-                            },
-                        );
+                        let mut e = self.entry(Event::Rule, rule_message(ri, rule, &result));
                         e.tier = Some(tier.name.clone());
                         e.policy = Some(p.name.clone());
                         e.kind = Some(p.kind.clone());
@@ -155,7 +161,7 @@ impl Side<'_> {
                         e.rule = Some(ri);
                         e.action = Some(rule.action.name());
                         e.matched = Some(result.is_ok());
-                        e.failed = result.as_ref().err().map(|m| m.field.clone());
+                        e.failed = result.as_ref().err().map(|m| m.field.to_string());
                         let e = e.at(rule.loc.as_ref());
                         self.push(e);
                     }
@@ -289,24 +295,13 @@ impl Side<'_> {
             for (ri, rule) in rules.iter().enumerate() {
                 let result = rule_matches(ir, rule, pkt, self.doubts);
                 if !self.quiet {
-                    let mut e = self.entry(
-                        Event::Rule,
-                        match &result {
-                            Ok(()) => format!("rule {ri} ({}) matches", rule.action.name()),
-                            Err(m) => format!(
-                                "rule {ri} ({}) does not match: `{}` fails ({})",
-                                rule.action.name(),
-                                m.field,
-                                m.detail
-                            ),
-                        },
-                    );
+                    let mut e = self.entry(Event::Rule, rule_message(ri, rule, &result));
                     e.policy = Some(Arc::from(name.as_str()));
                     e.kind = Some("Profile".into());
                     e.rule = Some(ri);
                     e.action = Some(rule.action.name());
                     e.matched = Some(result.is_ok());
-                    e.failed = result.as_ref().err().map(|m| m.field.clone());
+                    e.failed = result.as_ref().err().map(|m| m.field.to_string());
                     let e = e.at(rule.loc.as_ref());
                     self.push(e);
                 }

@@ -68,20 +68,94 @@ impl Packet {
     }
 }
 
-/// Why a rule did not match.
+/// Why a rule did not match. The field is static and the detail is kept as facts, so a
+/// quiet evaluation builds no strings; a trace formats it with `Display`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Miss {
+pub struct Miss<'a> {
     /// The field, as written in YAML (`protocol`, `destination.ports`, `source.selector`, ...).
-    pub field: String,
+    pub field: &'static str,
     /// What the packet had instead.
-    pub detail: String,
+    pub why: Why<'a>,
 }
 
-fn miss(field: &str, detail: impl Into<String>) -> Result<(), Miss> {
-    Err(Miss {
-        field: field.to_string(),
-        detail: detail.into(),
-    })
+/// The facts behind a [`Miss`], formatted only when a trace is built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Why<'a> {
+    /// A fixed sentence.
+    Text(&'static str),
+    /// The rule is invalid, with the reason.
+    Broken(&'a str),
+    /// The packet's IP version.
+    IpVersion(u8),
+    /// The packet's protocol.
+    Protocol(u8),
+    /// The packet's ICMP type.
+    IcmpType(u8),
+    /// The address is in none of the rule's nets.
+    InNoNet(IpAddr),
+    /// The address is in one of the rule's excluded nets.
+    InNet(IpAddr, Cidr),
+    /// Nothing owns the address.
+    NoOwner(IpAddr),
+    /// No owner of the address has matching labels.
+    NoMatchingOwner(IpAddr),
+    /// The protocol has no ports.
+    NoPorts(u8),
+    /// The port is not in the list.
+    PortNotListed(u16),
+    /// The port is in the excluded list.
+    PortListed(u16),
+}
+
+impl std::fmt::Display for Why<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::Text(t) => f.write_str(t),
+            Why::Broken(why) => write!(f, "invalid, never matches: {why}"),
+            Why::IpVersion(v) => write!(f, "the packet is IPv{v}"),
+            Why::Protocol(p) => write!(f, "the packet is {}", proto::name(*p)),
+            Why::IcmpType(k) => write!(f, "the packet has ICMP type {k}"),
+            Why::InNoNet(ip) => write!(f, "{ip} is in none of them"),
+            Why::InNet(ip, n) => write!(f, "{ip} is in {n}"),
+            Why::NoOwner(ip) => write!(f, "{ip} belongs to no endpoint or network set"),
+            Why::NoMatchingOwner(ip) => write!(f, "no owner of {ip} has matching labels"),
+            Why::NoPorts(p) => write!(f, "{} has no ports", proto::name(*p)),
+            Why::PortNotListed(p) => write!(f, "port {p} is not listed"),
+            Why::PortListed(p) => write!(f, "port {p} is listed"),
+        }
+    }
+}
+
+fn miss<'a>(field: &'static str, why: Why<'a>) -> Result<(), Miss<'a>> {
+    Err(Miss { field, why })
+}
+
+/// `source.<name>` or `destination.<name>` as a static string.
+fn side_field(is_dst: bool, name: &'static str) -> &'static str {
+    match (is_dst, name) {
+        (false, "nets") => "source.nets",
+        (false, "notNets") => "source.notNets",
+        (false, "selector") => "source.selector",
+        (false, "notSelector") => "source.notSelector",
+        (false, "services") => "source.services",
+        (false, "ports") => "source.ports",
+        (false, "notPorts") => "source.notPorts",
+        (true, "nets") => "destination.nets",
+        (true, "notNets") => "destination.notNets",
+        (true, "selector") => "destination.selector",
+        (true, "notSelector") => "destination.notSelector",
+        (true, "services") => "destination.services",
+        (true, "ports") => "destination.ports",
+        (true, "notPorts") => "destination.notPorts",
+        _ => {
+            debug_assert!(false, "unknown peer field {name}");
+            if is_dst {
+                "destination"
+            } else {
+                "source"
+            }
+        }
+    }
 }
 
 /// Things the evaluator could not settle while matching.
@@ -101,8 +175,8 @@ fn icmp_matches(rule: Icmp, pkt: Icmp) -> bool {
     rule.kind == pkt.kind && rule.code.is_none_or(|c| Some(c) == pkt.code)
 }
 
-fn family_nets(nets: &[Cidr], v6: bool) -> Vec<Cidr> {
-    nets.iter().copied().filter(|n| n.is_v4() != v6).collect()
+fn family_nets(nets: &[Cidr], v6: bool) -> impl Iterator<Item = Cidr> + '_ {
+    nets.iter().copied().filter(move |n| n.is_v4() != v6)
 }
 
 fn port_in(
@@ -148,7 +222,7 @@ pub fn peer_matches(ir: &Ir, e: &Entity, end: &End) -> bool {
     }
 }
 
-fn entity(
+fn entity<'a>(
     ir: &Ir,
     e: &Entity,
     which: &str,
@@ -156,33 +230,33 @@ fn entity(
     pkt: &Packet,
     is_dst: bool,
     doubts: &mut Doubts,
-) -> Result<(), Miss> {
-    let f = |name: &str| format!("{which}.{name}");
+) -> Result<(), Miss<'a>> {
+    let f = |name: &'static str| side_field(is_dst, name);
     if e.nets_set {
-        let nets = family_nets(&e.nets, pkt.v6);
-        if nets.is_empty() {
+        let mut nets = family_nets(&e.nets, pkt.v6).peekable();
+        if nets.peek().is_none() {
             return miss(
-                &f("nets"),
-                "no entry of the packet's IP family: the rule is skipped",
+                f("nets"),
+                Why::Text("no entry of the packet's IP family: the rule is skipped"),
             );
         }
         match end.ip {
-            Some(ip) if nets.iter().any(|n| n.contains(ip)) => {}
-            Some(ip) => return miss(&f("nets"), format!("{ip} is in none of them")),
-            None => return miss(&f("nets"), "the address is unknown"),
+            Some(ip) if nets.any(|n| n.contains(ip)) => {}
+            Some(ip) => return miss(f("nets"), Why::InNoNet(ip)),
+            None => return miss(f("nets"), Why::Text("the address is unknown")),
         }
     }
     if e.not_nets_set {
-        let nets = family_nets(&e.not_nets, pkt.v6);
-        if nets.is_empty() {
+        let mut nets = family_nets(&e.not_nets, pkt.v6).peekable();
+        if nets.peek().is_none() {
             return miss(
-                &f("notNets"),
-                "no entry of the packet's IP family: the rule is skipped",
+                f("notNets"),
+                Why::Text("no entry of the packet's IP family: the rule is skipped"),
             );
         }
         if let Some(ip) = end.ip {
-            if let Some(n) = nets.iter().find(|n| n.contains(ip)) {
-                return miss(&f("notNets"), format!("{ip} is in {n}"));
+            if let Some(n) = nets.find(|n| n.contains(ip)) {
+                return miss(f("notNets"), Why::InNet(ip, n));
             }
         }
     }
@@ -193,92 +267,88 @@ fn entity(
             f("notSelector")
         };
         let who = match end.ip {
-            None => "the address is unknown".to_string(),
+            None => Why::Text("the address is unknown"),
             Some(ip) if end.owners.endpoints.is_empty() && end.owners.sets.is_empty() => {
-                format!("{ip} belongs to no endpoint or network set")
+                Why::NoOwner(ip)
             }
-            Some(ip) => format!("no owner of {ip} has matching labels"),
+            Some(ip) => Why::NoMatchingOwner(ip),
         };
-        return miss(&field, who);
+        return miss(field, who);
     }
     if e.services {
         doubts.add(format!(
             "a rule uses `{which}.services`: Service endpoints (EndpointSlices) are not in the input, so it is treated as not matching"
         ));
-        return miss(&f("services"), "Service endpoints are not known offline");
+        return miss(
+            f("services"),
+            Why::Text("Service endpoints are not known offline"),
+        );
     }
     let has_ports = proto::has_ports(pkt.protocol);
     if !e.ports.is_empty() {
         if !is_dst {
             doubts.add("a rule tests `source.ports`: the source port of a flow is not known, so it is treated as not matching".into());
-            return miss(&f("ports"), "the source port is not known");
+            return miss(f("ports"), Why::Text("the source port is not known"));
         }
         if !has_ports {
-            return miss(
-                &f("ports"),
-                format!("{} has no ports", proto::name(pkt.protocol)),
-            );
+            return miss(f("ports"), Why::NoPorts(pkt.protocol));
         }
         if !port_in(ir, &e.ports, pkt, end, e.sel.selector.as_ref()) {
-            return miss(&f("ports"), format!("port {} is not listed", pkt.port));
+            return miss(f("ports"), Why::PortNotListed(pkt.port));
         }
     }
     if !e.not_ports.is_empty() {
         if !is_dst {
             doubts.add("a rule tests `source.notPorts`: the source port of a flow is not known, so it is treated as not matching".into());
-            return miss(&f("notPorts"), "the source port is not known");
+            return miss(f("notPorts"), Why::Text("the source port is not known"));
         }
         if !has_ports {
-            return miss(
-                &f("notPorts"),
-                format!("{} has no ports", proto::name(pkt.protocol)),
-            );
+            return miss(f("notPorts"), Why::NoPorts(pkt.protocol));
         }
         if port_in(ir, &e.not_ports, pkt, end, e.sel.selector.as_ref()) {
-            return miss(&f("notPorts"), format!("port {} is listed", pkt.port));
+            return miss(f("notPorts"), Why::PortListed(pkt.port));
         }
     }
     Ok(())
 }
 
 /// Whether `rule` matches `pkt`; on a miss, the first field that failed.
-pub fn rule_matches(ir: &Ir, rule: &Rule, pkt: &Packet, doubts: &mut Doubts) -> Result<(), Miss> {
+pub fn rule_matches<'a>(
+    ir: &Ir,
+    rule: &'a Rule,
+    pkt: &Packet,
+    doubts: &mut Doubts,
+) -> Result<(), Miss<'a>> {
     if let Some(why) = &rule.broken {
-        return miss("rule", format!("invalid, never matches: {why}"));
+        return miss("rule", Why::Broken(why));
     }
     if let Some(v) = rule.ip_version {
         let want = if pkt.v6 { 6 } else { 4 };
         if v != want {
-            return miss("ipVersion", format!("the packet is IPv{want}"));
+            return miss("ipVersion", Why::IpVersion(want));
         }
     }
     if let Some(p) = rule.protocol {
         if p != pkt.protocol {
-            return miss(
-                "protocol",
-                format!("the packet is {}", proto::name(pkt.protocol)),
-            );
+            return miss("protocol", Why::Protocol(pkt.protocol));
         }
     }
     if let Some(p) = rule.not_protocol {
         if p == pkt.protocol {
-            return miss(
-                "notProtocol",
-                format!("the packet is {}", proto::name(pkt.protocol)),
-            );
+            return miss("notProtocol", Why::Protocol(pkt.protocol));
         }
     }
     if let Some(i) = rule.icmp {
         match pkt.icmp() {
             Some(pi) if icmp_matches(i, pi) => {}
-            Some(pi) => return miss("icmp", format!("the packet has ICMP type {}", pi.kind)),
-            None => return miss("icmp", "the packet is not ICMP"),
+            Some(pi) => return miss("icmp", Why::IcmpType(pi.kind)),
+            None => return miss("icmp", Why::Text("the packet is not ICMP")),
         }
     }
     if let Some(i) = rule.not_icmp {
         if let Some(pi) = pkt.icmp() {
             if icmp_matches(i, pi) {
-                return miss("notICMP", format!("the packet has ICMP type {}", pi.kind));
+                return miss("notICMP", Why::IcmpType(pi.kind));
             }
         }
     }

@@ -153,6 +153,8 @@ pub struct Cluster {
     pub(crate) applies: Vec<Vec<usize>>,
     /// Endpoint index by reference (`hostendpoint/NAME`, `pod/NS/NAME`); the first wins.
     by_ref: HashMap<String, usize>,
+    /// The notes every flow answer repeats as doubts (picked once here, not per query).
+    flow_notes: Vec<String>,
 }
 
 impl Cluster {
@@ -194,10 +196,19 @@ impl Cluster {
         for (i, e) in ir.endpoints.iter().enumerate() {
             by_ref.entry(e.reference()).or_insert(i);
         }
+        // Resources left out because Calico would reject them, and tiers nobody defined, can
+        // change any verdict: every flow answer says so.
+        let flow_notes = ir
+            .notes
+            .iter()
+            .filter(|n| n.contains("Calico would reject") || n.contains("is not defined"))
+            .cloned()
+            .collect();
         Cluster {
             ir,
             applies,
             by_ref,
+            flow_notes,
         }
     }
 
@@ -574,13 +585,7 @@ fn finish(
         Verdict::Deny
     };
     let action = if decided.allows() { "Allow" } else { "Deny" };
-    // Resources left out because Calico would reject them, and tiers nobody defined, can
-    // change any verdict: say so with every answer.
-    for n in
-        c.ir.notes
-            .iter()
-            .filter(|n| n.contains("Calico would reject") || n.contains("is not defined"))
-    {
+    for n in &c.flow_notes {
         doubts.add(n.clone());
     }
     let mut e = TraceEntry::new(
