@@ -1,5 +1,7 @@
 //! Kubernetes label-selector strings (`app=web,tier in (a, b)`) and their Calico equivalents.
 
+use crate::fmt::quote_value as quote;
+
 fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-')
 }
@@ -11,10 +13,6 @@ fn is_value(v: &str) -> bool {
 
 fn is_key(k: &str) -> bool {
     !k.is_empty() && k.chars().all(is_key_char)
-}
-
-fn quote(v: &str) -> String {
-    format!("\"{v}\"")
 }
 
 /// Splits at commas that are not inside parentheses.

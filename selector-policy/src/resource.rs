@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::fmt::quote_value as quote;
 use crate::model::read::{self, Reader};
 use crate::model::spec::{Meta, Spec};
 use crate::model::value::{DecodeIssue, Spanned};
@@ -680,14 +681,6 @@ fn field(
         value,
         span: node.span.clone(),
     })
-}
-
-fn quote(v: &str) -> String {
-    if v.contains('"') {
-        format!("'{v}'")
-    } else {
-        format!("\"{v}\"")
-    }
 }
 
 /// The Calico selector equivalent to a Kubernetes label selector object.

@@ -18,6 +18,7 @@ use super::profiles::{
 };
 use super::spec::{EntityRule, List, PolicySpec, Spec};
 use super::value::{Val, ValExt};
+pub(crate) use crate::fmt::quote_value as quote;
 use crate::resource::{Kind, Peer, Resource, SelectorField};
 
 /// `projectcalico.org/namespace`, on every namespaced endpoint and network set.
@@ -81,15 +82,6 @@ fn prefixed(cache: &mut SelectorCache, field: Option<&SelectorField>, prefix: &s
             Some(s) => Part::Valid(s.with_label_prefix(prefix).canonical().to_string()),
             None => Part::Invalid,
         },
-    }
-}
-
-/// A label value quoted for a Calico selector (double quotes unless it holds one).
-pub(crate) fn quote(v: &str) -> String {
-    if v.contains('"') {
-        format!("'{v}'")
-    } else {
-        format!("\"{v}\"")
     }
 }
 
