@@ -301,6 +301,20 @@ impl<'a> InputCx<'a> {
         self.cluster
             .get_or_init(|| crate::eval::Cluster::from_analysis(self.analysis))
     }
+
+    /// Reports the evaluator's findings as diagnostics of `rule`.
+    pub fn report(
+        &self,
+        rule: &'static crate::registry::Rule,
+        findings: Vec<crate::eval::findings::Finding>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for f in findings {
+            if let Some(file) = self.analysis.files.get(f.loc.file_index) {
+                out.push(Diagnostic::new(rule, file, f.loc.span, f.message, f.help));
+            }
+        }
+    }
 }
 
 /// Byte range of the first label token named `name` in a valid selector.

@@ -35,15 +35,5 @@ crate::declare_rule! {
 }
 
 fn check(cx: &InputCx<'_>, _cache: &mut SelectorCache, out: &mut Vec<Diagnostic>) {
-    for f in findings::deny_only_policies(cx.cluster()) {
-        if let Some(file) = cx.analysis.files.get(f.loc.file_index) {
-            out.push(Diagnostic::new(
-                &RULE,
-                file,
-                f.loc.span.clone(),
-                f.message,
-                f.help,
-            ));
-        }
-    }
+    cx.report(&RULE, findings::deny_only_policies(cx.cluster()), out);
 }
