@@ -280,11 +280,7 @@ impl Cluster {
         port: u32,
         protocol: &str,
     ) -> Result<FlowVerdict, QueryError> {
-        let protocol = parse_protocol(protocol)?;
-        let port = check_port(port, protocol)?;
-        let src = self.find(from)?;
-        let dst = self.find(to)?;
-        self.flow_resolved(&src, &dst, port, protocol, false)
+        self.query(from, to, port, protocol, false)
     }
 
     /// [`Cluster::flow`] without the per-rule trace (the trace holds only the flow's
@@ -296,11 +292,23 @@ impl Cluster {
         port: u32,
         protocol: &str,
     ) -> Result<FlowVerdict, QueryError> {
+        self.query(from, to, port, protocol, true)
+    }
+
+    /// Checks the arguments, resolves both references and evaluates (`quiet`: no per-rule trace).
+    fn query(
+        &self,
+        from: &Ref,
+        to: &Ref,
+        port: u32,
+        protocol: &str,
+        quiet: bool,
+    ) -> Result<FlowVerdict, QueryError> {
         let protocol = parse_protocol(protocol)?;
         let port = check_port(port, protocol)?;
         let src = self.find(from)?;
         let dst = self.find(to)?;
-        self.flow_resolved(&src, &dst, port, protocol, true)
+        self.flow_resolved(&src, &dst, port, protocol, quiet)
     }
 
     fn flow_resolved(
