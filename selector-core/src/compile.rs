@@ -6,8 +6,10 @@
 //! to the chain's "false", `||` the other way round, and `!e` swaps `e`'s two targets. So
 //! `!=` is `==` with its targets swapped, `not in` is `in` swapped, and `all()` is no node at
 //! all. Evaluation is one label lookup and one comparison per node reached, with no register,
-//! no `Not` and no jump instructions in between; targets always lie further on, so a run
-//! takes at most one step per node.
+//! no `Not` and no jump instructions in between. The nodes are laid out in the order they
+//! are tested, which is not always the source order: each chain tests its most decisive
+//! operands first ([`crate::syntax::order`]). Targets always lie further on, so a run takes at most
+//! one step per node.
 //!
 //! The program's one text buffer is the selector's canonical text, and label names and string
 //! operands are ranges of it; compiling takes time linear in the tree's size. A selector's
@@ -38,6 +40,10 @@ const SHARED_LABELS_UP_TO: usize = 32;
 struct Recorder<'p> {
     nodes: &'p mut Nodes,
     members: &'p mut Members,
+    tree: &'p Tree,
+    /// Set when a test is printed out of the order the tree numbered the tests in (an
+    /// impossible state: the program would test the wrong operands).
+    misnumbered: &'p mut bool,
 }
 
 impl Sink for Recorder<'_> {
@@ -55,7 +61,10 @@ impl Sink for Recorder<'_> {
         self.members.push(value);
     }
     #[inline]
-    fn test(&mut self, label: Text, test: Test) {
+    fn test(&mut self, node: u32, label: Text, test: Test) {
+        if self.tree.test_position(node) != u32::try_from(self.nodes.len()).ok() {
+            *self.misnumbered = true;
+        }
         self.nodes.push(Node {
             label,
             test,
@@ -76,6 +85,82 @@ pub(crate) struct Node {
     pub(crate) on_false: u32,
 }
 
+/// The second walk of compiling: lays the printed tests out in evaluation order (see
+/// [`crate::syntax::order`]) and sets their targets.
+struct Linker<'a> {
+    tree: &'a Tree,
+    /// The tests as printed (in source order), when the order is not the source order: the
+    /// tests are then laid out anew in `nodes`. Otherwise `nodes` is already in order.
+    printed: Option<Nodes>,
+    /// The tests in evaluation order.
+    nodes: &'a mut Nodes,
+    /// How many tests are not yet laid out: the tree is visited last test first.
+    unlinked: usize,
+}
+
+impl Linker<'_> {
+    /// Lays out the tests of tree node `n`, which continues at `t` when it holds and at `f`
+    /// when it does not, and returns where it starts. A node the tree does not have (an
+    /// impossible state) goes to [`FALSE`] itself, whatever negations are above it.
+    fn link(&mut self, n: u32, t: u32, f: u32) -> u32 {
+        let Some(node) = self.tree.node(n) else {
+            return FALSE;
+        };
+        let (t, f) = match node.kind {
+            Kind::All | Kind::Global => return t,
+            Kind::Not { child } => return self.link(child, f, t),
+            Kind::And { kids } => {
+                let tree = self.tree;
+                return tree
+                    .ordered_kids(kids)
+                    .iter()
+                    .rev()
+                    .fold(t, |on_true, &k| self.link(k, on_true, f));
+            }
+            Kind::Or { kids } => {
+                let tree = self.tree;
+                return tree
+                    .ordered_kids(kids)
+                    .iter()
+                    .rev()
+                    .fold(f, |on_false, &k| self.link(k, t, on_false));
+            }
+            // `!=` and `not in` are `==` and `in` with their targets swapped.
+            Kind::Compare {
+                cmp: CompareOp::Ne, ..
+            }
+            | Kind::In { negated: true, .. } => (f, t),
+            Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. } => (t, f),
+        };
+        let Some(at) = self.unlinked.checked_sub(1) else {
+            debug_assert!(false, "more tests than were printed");
+            return FALSE;
+        };
+        // The test goes to `at`: it is there already when the order is the source order.
+        if let Some(printed) = &self.printed {
+            let test = self
+                .tree
+                .test_position(n)
+                .and_then(|p| printed.get(p as usize));
+            match (test, self.nodes.get_mut(at)) {
+                (Some(test), Some(slot)) => *slot = *test,
+                _ => {
+                    debug_assert!(false, "test {n} was not printed");
+                    return FALSE;
+                }
+            }
+        }
+        let Some(slot) = self.nodes.get_mut(at) else {
+            debug_assert!(false, "test {n} has no place");
+            return FALSE;
+        };
+        self.unlinked = at;
+        slot.on_true = t;
+        slot.on_false = f;
+        at as u32
+    }
+}
+
 /// A compiled selector.
 ///
 /// ```
@@ -88,7 +173,7 @@ pub(crate) struct Node {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Program {
-    /// Nodes in source order; every target is a later node or a terminal.
+    /// Nodes in evaluation order ([`crate::syntax::order`]); every target is a later node or a terminal.
     pub(crate) nodes: Nodes,
     /// The first node to run, or a terminal for a constant selector.
     pub(crate) entry: u32,
@@ -254,29 +339,46 @@ impl Program {
     /// two walks and in place (a selector's program is filled inside the selector's own
     /// allocation). The first walk prints the canonical text into the program's text buffer
     /// and records one node per label test in text order, its strings as ranges of that
-    /// text. The second walk visits the tree backwards, so each test meets its two
-    /// continuations (later tests or the terminals) before itself, and sets its targets.
+    /// text. The second visits the tree in evaluation order (the tree orders each chain's
+    /// operands as it is built, see [`crate::syntax::order`]) backwards, so each test meets its two continuations (later tests or the
+    /// terminals) before itself, and lays the tests out with their targets.
     /// `source` is kept after the canonical text ([`Program::source`]).
     pub(crate) fn fill(&mut self, tree: &Tree, text: &str, source: &str) {
         self.nodes.clear();
         self.members.clear();
         self.text = TextBuf::with_capacity(text.len() + 16 + source.len());
+        let mut misnumbered = false;
         let recorder = Recorder {
             nodes: &mut self.nodes,
             members: &mut self.members,
+            tree,
+            misnumbered: &mut misnumbered,
         };
         let printed = Printer::new(tree, text, &mut self.text)
             .recording(recorder)
             .print();
-        let (Some(()), Some(root)) = (printed, tree.root()) else {
+        let (Some(()), Some(root), false) = (printed, tree.root(), misnumbered) else {
             // A tree that breaks its invariants (none does): fail closed.
+            debug_assert!(!misnumbered, "tests printed out of their order");
             self.matches_nothing(source);
             return;
         };
         self.canonical_end = self.text.len();
         self.text.push_str(source);
-        let mut unlinked = self.nodes.len();
-        self.entry = self.link(tree, root, TRUE, FALSE, &mut unlinked);
+        let unlinked = self.nodes.len();
+        let mut linker = Linker {
+            tree,
+            printed: tree.is_reordered().then(|| self.nodes.clone()),
+            nodes: &mut self.nodes,
+            unlinked,
+        };
+        let entry = linker.link(root, TRUE, FALSE);
+        if linker.unlinked != 0 {
+            debug_assert!(false, "{} tests not laid out", linker.unlinked);
+            self.matches_nothing(source);
+            return;
+        }
+        self.entry = entry;
         self.share_repeated_labels();
     }
 
@@ -330,51 +432,12 @@ impl Program {
         self.text.as_str().get(self.canonical_end..).unwrap_or("")
     }
 
-    /// Sets the targets of the tests of tree node `n`, which continues at `t` when it holds
-    /// and at `f` when it does not, and returns where it starts. `unlinked` counts the tests
-    /// not yet linked: the tree is visited last test first. A node the tree does not have
-    /// (an impossible state) goes to [`FALSE`] itself, whatever negations are above it.
-    fn link(&mut self, tree: &Tree, n: u32, t: u32, f: u32, unlinked: &mut usize) -> u32 {
-        let Some(node) = tree.node(n) else {
-            return FALSE;
-        };
-        let (t, f) = match node.kind {
-            Kind::All | Kind::Global => return t,
-            Kind::Not { child } => return self.link(tree, child, f, t, unlinked),
-            Kind::And { kids } => {
-                return tree
-                    .kids(kids)
-                    .iter()
-                    .rev()
-                    .fold(t, |on_true, &k| self.link(tree, k, on_true, f, unlinked))
-            }
-            Kind::Or { kids } => {
-                return tree
-                    .kids(kids)
-                    .iter()
-                    .rev()
-                    .fold(f, |on_false, &k| self.link(tree, k, t, on_false, unlinked))
-            }
-            // `!=` and `not in` are `==` and `in` with their targets swapped.
-            Kind::Compare {
-                cmp: CompareOp::Ne, ..
-            }
-            | Kind::In { negated: true, .. } => (f, t),
-            Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. } => (t, f),
-        };
-        *unlinked = unlinked.saturating_sub(1);
-        if let Some(node) = self.nodes.get_mut(*unlinked) {
-            node.on_true = t;
-            node.on_false = f;
-        }
-        *unlinked as u32
-    }
-
-    /// The distinct label names the program reads, in order of first use.
+    /// The distinct label names the program reads, in the order it first tests them (the
+    /// likeliest to settle a chain first, see [`crate::syntax::order`]).
     ///
     /// ```
     /// let s = selector_core::Selector::parse("b == 'x' || a != 'y' || has(b)").unwrap();
-    /// assert_eq!(s.program().label_names().collect::<Vec<_>>(), ["b", "a"]);
+    /// assert_eq!(s.program().label_names().collect::<Vec<_>>(), ["a", "b"]);
     /// ```
     pub fn label_names(&self) -> impl Iterator<Item = &str> {
         let mut seen = HashSet::new();
@@ -476,7 +539,8 @@ mod tests {
         let compiled = super::Program::compile(s.ast());
         assert_eq!(compiled.source(), "");
         assert_eq!(&compiled, s.program());
-        assert_eq!(compiled.label_names().collect::<Vec<_>>(), ["b", "a"]);
+        // `a == "z"` is tested first: it is the likelier to fail.
+        assert_eq!(compiled.label_names().collect::<Vec<_>>(), ["a", "b"]);
         let rebuilt = Selector::from_expr(s.ast().clone());
         assert_eq!(rebuilt.source(), rebuilt.canonical());
         assert_eq!(rebuilt, s);

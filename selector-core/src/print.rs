@@ -123,8 +123,8 @@ pub(crate) trait Sink {
     fn members(&self) -> usize;
     /// A set member.
     fn member(&mut self, value: Text);
-    /// A label test.
-    fn test(&mut self, label: Text, test: Test);
+    /// A label test: tree node `node`.
+    fn test(&mut self, node: u32, label: Text, test: Test);
 }
 
 /// Records nothing: printing only.
@@ -138,7 +138,7 @@ impl Sink for () {
     #[inline]
     fn member(&mut self, _: Text) {}
     #[inline]
-    fn test(&mut self, _: Text, _: Test) {}
+    fn test(&mut self, _: u32, _: Text, _: Test) {}
 }
 
 /// Canonical text (SPEC.md section 5; Calico's `String()`), reporting each label test of the
@@ -233,8 +233,8 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
     }
 
     #[inline]
-    fn record(&mut self, label: Text, test: Test) {
-        self.sink.test(label, test);
+    fn record(&mut self, n: u32, label: Text, test: Test) {
+        self.sink.test(n, label, test);
     }
 
     fn node(&mut self, n: u32) -> Option<()> {
@@ -255,7 +255,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                         label
                     }
                 };
-                self.record(label, Test::Has);
+                self.record(n, label, Test::Has);
             }
             Kind::Compare { cmp, label, value } => {
                 let op = cmp.as_str().as_bytes();
@@ -295,7 +295,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                     CompareOp::Eq | CompareOp::Ne => Test::Eq(value),
                     _ => Test::Text(cmp, value),
                 };
-                self.record(label, test);
+                self.record(n, label, test);
             }
             Kind::In {
                 label,
@@ -316,6 +316,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                 self.out.push('}');
                 let range = index_slice(start, self.sink.members());
                 self.record(
+                    n,
                     label,
                     Test::In {
                         start: range.start,

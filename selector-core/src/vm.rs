@@ -243,9 +243,19 @@ mod tests {
                 &[("a", "z")][..],
                 true,
                 1,
-                2,
+                1,
             ),
-            ("a in {'x'} || !has(a)", &[][..], true, 1, 2),
+            (
+                // `a == 'z'` goes first (the likelier to settle the chain), then the set.
+                "(a == 'x' && b == 'y') || a == 'z' || b in {'q'}",
+                &[("a", "x"), ("b", "y")][..],
+                true,
+                2,
+                4,
+            ),
+            // `!has(a)` goes first: it is the likelier to hold.
+            ("a in {'x'} || !has(a)", &[][..], true, 1, 1),
+            ("a in {'x'} || !has(a)", &[("a", "x")][..], true, 1, 2),
             ("has(a) && has(b)", &[("a", "")][..], false, 2, 2),
         ];
         for (src, labels, expected, once, each) in cases {

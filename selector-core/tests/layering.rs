@@ -25,7 +25,7 @@ const LAYERS: &[&[&str]] = &[
     // Syntax: the owned tree and the diagnostics, then the flat tree, its builders and the
     // conversions to and from the owned tree, then the parser.
     &["syntax::ast", "syntax::snippet"],
-    &["syntax::error"],
+    &["syntax::error", "syntax::order"],
     &["syntax::tree"],
     &["syntax::build", "syntax::convert"],
     &["syntax::parser", "syntax"],

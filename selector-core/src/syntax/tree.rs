@@ -13,6 +13,7 @@
 //! from [`Tree::node`] and treat `None` as an impossible state: the selector matches nothing.
 
 use super::ast::{CompareOp, Span};
+use super::order::Estimate;
 
 /// A byte range of the text a tree refers to (the source, or the text of a tree built from
 /// an [`Expr`](crate::Expr)); the compiled program's strings are ranges of its own text.
@@ -80,7 +81,18 @@ pub(crate) struct Tree {
     pub(super) root: Option<u32>,
     /// How many nodes are label tests (`has`, comparisons, sets).
     pub(super) tests: usize,
+    /// Per node, its [`Estimate`], for ordering the chains ([`super::order`]).
+    estimates: Vec<Estimate>,
+    /// Per node: for a label test, its position among the tests in source order (the order
+    /// the printer meets them); [`NOT_A_TEST`] for the others.
+    test_positions: Vec<u32>,
+    /// Empty while every chain keeps its source order; once one does not, parallel to `kids`:
+    /// each chain's operands in the order to test them.
+    ordered_kids: Vec<u32>,
 }
+
+/// The test position of a node that is not a label test.
+const NOT_A_TEST: u32 = u32::MAX;
 
 /// `start..end` as a [`Text`]; offsets beyond `u32` are clamped (the parser refuses such
 /// input before it gets here).
@@ -147,21 +159,110 @@ impl Tree {
         self.members.clear();
         self.root = None;
         self.tests = 0;
+        self.estimates.clear();
+        self.test_positions.clear();
+        self.ordered_kids.clear();
     }
 
+    /// Adds a node; a node's operands are added before it.
     pub(super) fn push(&mut self, kind: Kind, span: Span) -> u32 {
-        if matches!(
+        let estimate = match kind {
+            Kind::All | Kind::Global => Estimate::ALWAYS,
+            Kind::Has { .. } => Estimate::has(),
+            Kind::Compare { cmp, .. } => Estimate::compare(cmp),
+            Kind::In {
+                members, negated, ..
+            } => Estimate::set(members.end.saturating_sub(members.start), negated),
+            Kind::Not { child } => self.estimate(child).not(),
+            Kind::And { kids } => self.order_chain(kids, true),
+            Kind::Or { kids } => self.order_chain(kids, false),
+        };
+        let position = if matches!(
             kind,
             Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. }
         ) {
             self.tests += 1;
-        }
+            u32::try_from(self.tests - 1).unwrap_or(NOT_A_TEST)
+        } else {
+            NOT_A_TEST
+        };
         let n = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         self.nodes.push(Node {
             kind,
             span: text_range(span.start, span.end),
         });
+        self.estimates.push(estimate);
+        self.test_positions.push(position);
         n
+    }
+
+    /// The estimate of node `n`. Estimates only order operands, so a node the tree lacks
+    /// (an impossible state) gets a neutral one rather than an error.
+    fn estimate(&self, n: u32) -> Estimate {
+        let e = self.estimates.get(n as usize).copied();
+        debug_assert!(e.is_some(), "node {n} of a tree of {}", self.nodes.len());
+        e.unwrap_or_default()
+    }
+
+    /// Orders the operands `kids` of a new chain (`&&` when `is_and`) for testing, and
+    /// estimates it.
+    fn order_chain(&mut self, kids: Slice, is_and: bool) -> Estimate {
+        let (start, end) = (kids.start as usize, kids.end as usize);
+        let operands = self.kids.get(start..end).unwrap_or(&[]);
+        let in_order = operands.windows(2).all(|pair| match *pair {
+            [a, b] => self.estimate(a).rank(is_and) <= self.estimate(b).rank(is_and),
+            _ => true,
+        });
+        if in_order && self.ordered_kids.is_empty() {
+            return Estimate::chain(operands.iter().map(|&k| self.estimate(k)), is_and);
+        }
+        // From the first chain out of order on, `ordered_kids` runs parallel to `kids`.
+        let Tree {
+            kids: all,
+            ordered_kids,
+            estimates,
+            ..
+        } = self;
+        ordered_kids.truncate(start);
+        if let Some(before) = all.get(ordered_kids.len()..start) {
+            ordered_kids.extend_from_slice(before);
+        }
+        ordered_kids.extend_from_slice(operands_of(all, start, end));
+        let estimate = |k: u32| estimates.get(k as usize).copied().unwrap_or_default();
+        let Some(ordered) = ordered_kids.get_mut(start..end) else {
+            return Estimate::default();
+        };
+        // Stable: ties keep the source order.
+        ordered.sort_by(|&a, &b| {
+            estimate(a)
+                .rank(is_and)
+                .total_cmp(&estimate(b).rank(is_and))
+        });
+        Estimate::chain(ordered.iter().map(|&k| estimate(k)), is_and)
+    }
+
+    /// The operands of the chain whose operands are `kids`, in the order to test them.
+    pub(crate) fn ordered_kids(&self, kids: Slice) -> &[u32] {
+        match self
+            .ordered_kids
+            .get(kids.start as usize..kids.end as usize)
+        {
+            Some(ordered) => ordered,
+            None => self.kids(kids),
+        }
+    }
+
+    /// Whether some chain is to be tested in another order than its source order.
+    pub(crate) fn is_reordered(&self) -> bool {
+        !self.ordered_kids.is_empty()
+    }
+
+    /// For the label test at node `n`, its position among the tests in source order.
+    pub(crate) fn test_position(&self, n: u32) -> Option<u32> {
+        self.test_positions
+            .get(n as usize)
+            .copied()
+            .filter(|&p| p != NOT_A_TEST)
     }
 
     /// Sorts the set values from `start` on by their text and drops repeats.
@@ -190,6 +291,11 @@ impl Tree {
         self.members.truncate(kept);
         index_slice(start, kept)
     }
+}
+
+/// `kids[start..end]`, or nothing if out of range.
+fn operands_of(kids: &[u32], start: usize, end: usize) -> &[u32] {
+    kids.get(start..end).unwrap_or(&[])
 }
 
 /// A range of indices.
