@@ -461,7 +461,7 @@ impl<'a> RestrictionCheck<'a> {
                 );
             }
         }
-        let never = sel.can_never_match();
+        let never = sel.restrictions_conflict();
         assert_eq!(
             never,
             restrictions

@@ -564,7 +564,7 @@ fn check(src: &str, format: Format) -> Result<u8, String> {
                     "canonical": sel.canonical(),
                     "unique_id": sel.unique_id(),
                     "label_restrictions": restrictions,
-                    "can_never_match": sel.can_never_match(),
+                    "restrictions_conflict": sel.restrictions_conflict(),
                     "diagnostics": diags,
                 }))?
             };

@@ -210,18 +210,28 @@ impl Selector {
         self.with_tree(|tree, text| restrict::owned(restrict::of_tree(tree, text)))
     }
 
-    /// Whether the label restrictions show that no label set can match. Only the
-    /// restrictions are looked at: `true` is a proof, `false` is not (a contradiction they do
-    /// not capture, such as `!(has(a) || !has(a))`, gives `false`).
+    /// Whether the label restrictions ([`Selector::label_restrictions`]) contradict each
+    /// other, which proves that no label set can match. Only the restrictions are looked at:
+    /// `false` proves nothing (a contradiction they do not capture, such as
+    /// `!(has(a) || !has(a))`, gives `false`); [`Selector::is_satisfiable`] is the exact test.
     ///
     /// ```
     /// use selector_core::Selector;
-    /// assert!(Selector::parse("a == 'x' && a == 'y'").unwrap().can_never_match());
-    /// assert!(!Selector::parse("a == 'x' || a == 'y'").unwrap().can_never_match());
-    /// assert!(!Selector::parse("!(has(a) || !has(a))").unwrap().can_never_match());
+    /// assert!(Selector::parse("a == 'x' && a == 'y'").unwrap().restrictions_conflict());
+    /// assert!(!Selector::parse("a == 'x' || a == 'y'").unwrap().restrictions_conflict());
+    /// assert!(!Selector::parse("!(has(a) || !has(a))").unwrap().restrictions_conflict());
     /// ```
-    pub fn can_never_match(&self) -> bool {
+    pub fn restrictions_conflict(&self) -> bool {
         self.with_tree(restrict::restrictions_conflict)
+    }
+
+    /// The old name of [`Selector::restrictions_conflict`], which promised more than it
+    /// checks.
+    #[deprecated(
+        note = "use `restrictions_conflict` (the same check), or `is_satisfiable` for an exact answer"
+    )]
+    pub fn can_never_match(&self) -> bool {
+        self.restrictions_conflict()
     }
 
     /// The verdict of every sub-expression on `labels`: why the selector does or does not match.

@@ -122,12 +122,12 @@ fn label_restrictions_follow_the_spec() {
     );
     assert!(Selector::parse("a == 'x' && a == 'y'")
         .unwrap()
-        .can_never_match());
+        .restrictions_conflict());
     assert!(Selector::parse("has(a) && !has(a)")
         .unwrap()
-        .can_never_match());
+        .restrictions_conflict());
     assert!(
-        !Selector::parse("!all()").unwrap().can_never_match(),
+        !Selector::parse("!all()").unwrap().restrictions_conflict(),
         "!all() is not caught by restrictions"
     );
 }
@@ -325,4 +325,13 @@ fn rewritten_selectors_have_a_source_that_parses_back_to_the_same_tree() {
             .source(),
         "!(!has(p.a))"
     );
+}
+
+#[test]
+#[allow(deprecated)]
+fn the_old_name_of_restrictions_conflict_still_answers_the_same() {
+    for src in ["a == 'x' && a == 'y'", "a == 'x'", "!(has(a) || !has(a))"] {
+        let s = Selector::parse(src).unwrap();
+        assert_eq!(s.can_never_match(), s.restrictions_conflict(), "{src}");
+    }
 }

@@ -255,8 +255,10 @@ impl PySelector {
 
     /// True if no label set can match (some label must be both present and absent, or must
     /// have a value from an empty set).
-    fn can_never_match(&self) -> PyResult<bool> {
-        guard("analysing a selector", || self.inner.can_never_match())
+    fn restrictions_conflict(&self) -> PyResult<bool> {
+        guard("analysing a selector", || {
+            self.inner.restrictions_conflict()
+        })
     }
 
     /// The distinct label names the selector reads, sorted.

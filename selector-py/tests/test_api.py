@@ -124,9 +124,9 @@ def test_label_names_restrictions_and_never_match() -> None:
     assert r["c"] == cs.LabelRestriction(absent=True)
     assert r["d"].values == ("1", "2")
     assert not any(x.is_impossible() for x in r.values())
-    assert not s.can_never_match()
+    assert not s.restrictions_conflict()
     never = cs.Selector("has(e) && !has(e)")
-    assert never.can_never_match()
+    assert never.restrictions_conflict()
     assert never.label_restrictions()["e"].is_impossible()
     assert cs.Selector("a in {}").label_restrictions()["a"].values == ()
     assert repr(r["d"]) == "LabelRestriction(present=True, absent=False, values=('1', '2'))"

@@ -27,7 +27,7 @@ def typed_usage() -> list[str]:
     assert_type(restrictions, dict[str, cs.LabelRestriction])
     values = restrictions["tier"].values
     assert_type(values, tuple[str, ...] | None)
-    assert_type(s.can_never_match(), bool)
+    assert_type(s.restrictions_conflict(), bool)
     assert_type(s.label_names(), list[str])
     assert_type(s.with_label_prefix("pcns."), cs.Selector)
     e = s.explain(labels)

@@ -105,10 +105,11 @@ impl Selector {
             .collect()
     }
 
-    /// Whether the label restrictions are impossible (no label set can match).
-    #[wasm_bindgen(js_name = canNeverMatch)]
-    pub fn can_never_match(&self) -> bool {
-        self.inner.can_never_match()
+    /// Whether the label restrictions contradict each other, which proves that no label set
+    /// matches; `false` proves nothing (`isSatisfiable` is the exact test).
+    #[wasm_bindgen(js_name = restrictionsConflict)]
+    pub fn restrictions_conflict(&self) -> bool {
+        self.inner.restrictions_conflict()
     }
 
     /// Why the selector does or does not match `labels`: a tree of sub-expressions with

@@ -12,7 +12,7 @@ test("parse(): the Selector object", () => {
   assert.equal(`${s}`, s.canonical);
   assert.equal(JSON.stringify({ selector: s }), JSON.stringify({ selector: s.canonical }));
   assert.deepEqual(s.labelNames(), ["app", "debug"]);
-  assert.equal(s.canNeverMatch(), false);
+  assert.equal(s.restrictionsConflict(), false);
   assert.deepEqual(s.labelRestrictions(), {
     app: { present: true, absent: false, values: ["web"] },
     debug: { present: false, absent: true, values: null },

@@ -26,7 +26,7 @@ test("valid selectors: canonical text, unique id, label restrictions", () => {
       const impossible = Object.values(line.label_restrictions).some(
         (r) => (r.present && r.absent) || (Array.isArray(r.values) && r.values.length === 0),
       );
-      assert.equal(s.canNeverMatch(), impossible, "canNeverMatch");
+      assert.equal(s.restrictionsConflict(), impossible, "restrictionsConflict");
       const names = s.labelNames();
       assert.deepEqual(names, [...names].sort(), "labelNames sorted");
       for (const label of Object.keys(line.label_restrictions)) {

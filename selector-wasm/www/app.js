@@ -114,7 +114,7 @@ function updateSelector() {
     $("canonical").textContent = result.canonical;
     $("unique-id").textContent = result.uniqueId;
     for (const b of document.querySelectorAll("[data-copy]")) b.disabled = false;
-    renderRestrictions(selector.labelRestrictions(), selector.canNeverMatch());
+    renderRestrictions(selector.labelRestrictions(), selector.restrictionsConflict());
   } else {
     const d = result.diagnostics[0];
     input.setAttribute("aria-invalid", "true");

@@ -15,7 +15,7 @@ fn parse(s: &str) -> Selector {
 }
 
 #[test]
-fn selectors_that_can_never_match_are_never_evaluated() {
+fn selectors_that_restrictions_conflict_are_never_evaluated() {
     let mut index = SelectorIndex::<u8, u8>::new();
     for e in 0..10 {
         index.insert_endpoint(e, [("a", "x"), ("b", "y")]);
@@ -41,7 +41,7 @@ fn conflicting_restrictions_need_a_label_twice_or_an_empty_set() {
     ] {
         let s = parse(text);
         assert!(!restrictions_may_conflict(&interner.compile(&s)), "{text}");
-        assert!(!s.can_never_match(), "{text}");
+        assert!(!s.restrictions_conflict(), "{text}");
     }
     for text in [
         "has(a) && !has(a)",
@@ -60,7 +60,7 @@ proptest! {
     fn selectors_without_conflicts_can_match(text in selector_text()) {
         let s = parse(&text);
         if !restrictions_may_conflict(&Interner::new().compile(&s)) {
-            prop_assert!(!s.can_never_match());
+            prop_assert!(!s.restrictions_conflict());
         }
     }
 }
@@ -116,7 +116,7 @@ proptest! {
             .values()
             .any(crate::LabelRestriction::is_impossible);
         prop_assert_eq!(from_tree.ok(), Some(from_expr));
-        prop_assert_eq!(s.can_never_match(), from_expr);
+        prop_assert_eq!(s.restrictions_conflict(), from_expr);
     }
 }
 

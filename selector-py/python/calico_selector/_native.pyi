@@ -86,8 +86,9 @@ class Selector:
         position), then evaluated. Both evaluate without the GIL."""
     def label_restrictions(self) -> dict[str, LabelRestriction]:
         """Calico's ``LabelRestrictions()``, sorted by label name."""
-    def can_never_match(self) -> bool:
-        """True if the label restrictions can never be met."""
+    def restrictions_conflict(self) -> bool:
+        """True if the label restrictions contradict each other, which proves that no
+        label set matches; False proves nothing (``is_satisfiable`` is the exact test)."""
     def label_names(self) -> list[str]:
         """The distinct label names the selector reads, sorted."""
     def with_label_prefix(self, prefix: str) -> Selector:
