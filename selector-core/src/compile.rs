@@ -35,21 +35,21 @@ pub(crate) const FALSE: u32 = u32::MAX - 1;
 /// The most nodes a program may have for its repeated labels to share one range.
 const SHARED_LABELS_UP_TO: usize = 32;
 
-/// The printer's sink that makes one node per label test, targets not yet set (the second
-/// walk sets them), and keeps the set members.
+/// The printer's sink: puts each label test in the node the linker placed it at, and keeps
+/// the set members.
 struct Recorder<'p> {
     nodes: &'p mut Nodes,
     members: &'p mut Members,
-    tree: &'p Tree,
-    /// Set when a test is printed out of the order the tree numbered the tests in (an
-    /// impossible state: the program would test the wrong operands).
-    misnumbered: &'p mut bool,
+    placements: &'p Placements,
+    /// How many tests were put in their place; any other count is an impossible state.
+    placed: usize,
+    /// Set when a test has no place (an impossible state).
+    misplaced: bool,
 }
 
 impl Sink for Recorder<'_> {
     #[inline]
-    fn reserve(&mut self, tests: usize, members: usize) {
-        self.nodes.reserve(tests);
+    fn reserve(&mut self, _: usize, members: usize) {
         self.members.reserve(members);
     }
     #[inline]
@@ -62,17 +62,47 @@ impl Sink for Recorder<'_> {
     }
     #[inline]
     fn test(&mut self, node: u32, label: Text, test: Test) {
-        if self.tree.test_position(node) != u32::try_from(self.nodes.len()).ok() {
-            *self.misnumbered = true;
+        let placement = self.placements.get(node as usize);
+        match placement.and_then(|p| Some((p, self.nodes.get_mut(p.at as usize)?))) {
+            Some((p, slot)) => {
+                *slot = Node {
+                    label,
+                    test,
+                    on_true: p.on_true,
+                    on_false: p.on_false,
+                };
+                self.placed += 1;
+            }
+            None => self.misplaced = true,
         }
-        self.nodes.push(Node {
-            label,
-            test,
-            on_true: TRUE,
-            on_false: FALSE,
-        });
     }
 }
+
+/// Where the linker put a tree node's label test: its node and that node's targets.
+#[derive(Debug, Clone, Copy)]
+struct Placement {
+    at: u32,
+    on_true: u32,
+    on_false: u32,
+}
+
+/// Per tree node, its [`Placement`] (unused for nodes that are not label tests).
+type Placements = SmallVec<[Placement; 16]>;
+
+/// The placement of a tree node not (yet) placed: no node of the program.
+const UNLINKED: Placement = Placement {
+    at: u32::MAX,
+    on_true: FALSE,
+    on_false: FALSE,
+};
+
+/// A node that no test was put in: it leads nowhere but to "no match".
+const UNPLACED: Node = Node {
+    label: Text { start: 0, end: 0 },
+    test: Test::Has,
+    on_true: FALSE,
+    on_false: FALSE,
+};
 
 /// One node of the decision graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,21 +115,17 @@ pub(crate) struct Node {
     pub(crate) on_false: u32,
 }
 
-/// The second walk of compiling: lays the printed tests out in evaluation order (see
-/// [`crate::syntax::order`]) and sets their targets.
+/// The first walk of compiling: places the tests in evaluation order (see
+/// [`crate::syntax::order`]) and works out their targets, before they are printed.
 struct Linker<'a> {
     tree: &'a Tree,
-    /// The tests as printed (in source order), when the order is not the source order: the
-    /// tests are then laid out anew in `nodes`. Otherwise `nodes` is already in order.
-    printed: Option<Nodes>,
-    /// The tests in evaluation order.
-    nodes: &'a mut Nodes,
-    /// How many tests are not yet laid out: the tree is visited last test first.
-    unlinked: usize,
+    placements: &'a mut Placements,
+    /// How many tests are not yet placed: the tree is visited last test first.
+    unplaced: usize,
 }
 
 impl Linker<'_> {
-    /// Lays out the tests of tree node `n`, which continues at `t` when it holds and at `f`
+    /// Places the tests of tree node `n`, which continues at `t` when it holds and at `f`
     /// when it does not, and returns where it starts. A node the tree does not have (an
     /// impossible state) goes to [`FALSE`] itself, whatever negations are above it.
     fn link(&mut self, n: u32, t: u32, f: u32) -> u32 {
@@ -132,32 +158,21 @@ impl Linker<'_> {
             | Kind::In { negated: true, .. } => (f, t),
             Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. } => (t, f),
         };
-        let Some(at) = self.unlinked.checked_sub(1) else {
-            debug_assert!(false, "more tests than were printed");
-            return FALSE;
-        };
-        // The test goes to `at`: it is there already when the order is the source order.
-        if let Some(printed) = &self.printed {
-            let test = self
-                .tree
-                .test_position(n)
-                .and_then(|p| printed.get(p as usize));
-            match (test, self.nodes.get_mut(at)) {
-                (Some(test), Some(slot)) => *slot = *test,
-                _ => {
-                    debug_assert!(false, "test {n} was not printed");
-                    return FALSE;
-                }
-            }
-        }
-        let Some(slot) = self.nodes.get_mut(at) else {
+        let (Some(at), Some(slot)) = (
+            self.unplaced.checked_sub(1),
+            self.placements.get_mut(n as usize),
+        ) else {
             debug_assert!(false, "test {n} has no place");
             return FALSE;
         };
-        self.unlinked = at;
-        slot.on_true = t;
-        slot.on_false = f;
-        at as u32
+        self.unplaced = at;
+        let at = at as u32;
+        *slot = Placement {
+            at,
+            on_true: t,
+            on_false: f,
+        };
+        at
     }
 }
 
@@ -337,47 +352,49 @@ impl Program {
 
     /// Compiles the parser's tree over `text` into this program (replacing what it held), in
     /// two walks and in place (a selector's program is filled inside the selector's own
-    /// allocation). The first walk prints the canonical text into the program's text buffer
-    /// and records one node per label test in text order, its strings as ranges of that
-    /// text. The second visits the tree in evaluation order (the tree orders each chain's
-    /// operands as it is built, see [`crate::syntax::order`]) backwards, so each test meets its two continuations (later tests or the
-    /// terminals) before itself, and lays the tests out with their targets.
+    /// allocation). The first walk visits the tree in evaluation order (each chain's operands
+    /// as the tree ordered them, see [`crate::syntax::order`]) backwards, so each test meets
+    /// its two continuations (later tests or the terminals) before itself: it gives each
+    /// test its node and targets. The second prints the canonical text into the program's
+    /// text buffer and puts each test, its strings as ranges of that text, in its node.
     /// `source` is kept after the canonical text ([`Program::source`]).
     pub(crate) fn fill(&mut self, tree: &Tree, text: &str, source: &str) {
         self.nodes.clear();
         self.members.clear();
         self.text = TextBuf::with_capacity(text.len() + 16 + source.len());
-        let mut misnumbered = false;
-        let recorder = Recorder {
-            nodes: &mut self.nodes,
-            members: &mut self.members,
-            tree,
-            misnumbered: &mut misnumbered,
-        };
-        let printed = Printer::new(tree, text, &mut self.text)
-            .recording(recorder)
-            .print();
-        let (Some(()), Some(root), false) = (printed, tree.root(), misnumbered) else {
+        let Some(root) = tree.root() else {
             // A tree that breaks its invariants (none does): fail closed.
-            debug_assert!(!misnumbered, "tests printed out of their order");
             self.matches_nothing(source);
             return;
         };
-        self.canonical_end = self.text.len();
-        self.text.push_str(source);
-        let unlinked = self.nodes.len();
+        let tests = tree.tests();
+        let mut placements = Placements::from_elem(UNLINKED, tree.node_count());
         let mut linker = Linker {
             tree,
-            printed: tree.is_reordered().then(|| self.nodes.clone()),
-            nodes: &mut self.nodes,
-            unlinked,
+            placements: &mut placements,
+            unplaced: tests,
         };
         let entry = linker.link(root, TRUE, FALSE);
-        if linker.unlinked != 0 {
-            debug_assert!(false, "{} tests not laid out", linker.unlinked);
+        let unplaced = linker.unplaced;
+        self.nodes.resize(tests, UNPLACED);
+        let mut recorder = Recorder {
+            nodes: &mut self.nodes,
+            members: &mut self.members,
+            placements: &placements,
+            placed: 0,
+            misplaced: false,
+        };
+        let printed = Printer::new(tree, text, &mut self.text)
+            .recording(&mut recorder)
+            .print();
+        if printed.is_none() || unplaced != 0 || recorder.misplaced || recorder.placed != tests {
+            // A tree that breaks its invariants (none does): fail closed.
+            debug_assert!(false, "tests placed and printed do not agree");
             self.matches_nothing(source);
             return;
         }
+        self.canonical_end = self.text.len();
+        self.text.push_str(source);
         self.entry = entry;
         self.share_repeated_labels();
     }

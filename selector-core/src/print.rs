@@ -127,6 +127,25 @@ pub(crate) trait Sink {
     fn test(&mut self, node: u32, label: Text, test: Test);
 }
 
+impl<S: Sink> Sink for &mut S {
+    #[inline]
+    fn reserve(&mut self, tests: usize, members: usize) {
+        (**self).reserve(tests, members);
+    }
+    #[inline]
+    fn members(&self) -> usize {
+        (**self).members()
+    }
+    #[inline]
+    fn member(&mut self, value: Text) {
+        (**self).member(value);
+    }
+    #[inline]
+    fn test(&mut self, node: u32, label: Text, test: Test) {
+        (**self).test(node, label, test);
+    }
+}
+
 /// Records nothing: printing only.
 impl Sink for () {
     #[inline]

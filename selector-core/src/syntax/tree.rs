@@ -83,16 +83,10 @@ pub(crate) struct Tree {
     pub(super) tests: usize,
     /// Per node, its [`Estimate`], for ordering the chains ([`super::order`]).
     estimates: Vec<Estimate>,
-    /// Per node: for a label test, its position among the tests in source order (the order
-    /// the printer meets them); [`NOT_A_TEST`] for the others.
-    test_positions: Vec<u32>,
     /// Empty while every chain keeps its source order; once one does not, parallel to `kids`:
     /// each chain's operands in the order to test them.
     ordered_kids: Vec<u32>,
 }
-
-/// The test position of a node that is not a label test.
-const NOT_A_TEST: u32 = u32::MAX;
 
 /// `start..end` as a [`Text`]; offsets beyond `u32` are clamped (the parser refuses such
 /// input before it gets here).
@@ -160,7 +154,6 @@ impl Tree {
         self.root = None;
         self.tests = 0;
         self.estimates.clear();
-        self.test_positions.clear();
         self.ordered_kids.clear();
     }
 
@@ -177,22 +170,18 @@ impl Tree {
             Kind::And { kids } => self.order_chain(kids, true),
             Kind::Or { kids } => self.order_chain(kids, false),
         };
-        let position = if matches!(
+        if matches!(
             kind,
             Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. }
         ) {
             self.tests += 1;
-            u32::try_from(self.tests - 1).unwrap_or(NOT_A_TEST)
-        } else {
-            NOT_A_TEST
-        };
+        }
         let n = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         self.nodes.push(Node {
             kind,
             span: text_range(span.start, span.end),
         });
         self.estimates.push(estimate);
-        self.test_positions.push(position);
         n
     }
 
@@ -252,17 +241,9 @@ impl Tree {
         }
     }
 
-    /// Whether some chain is to be tested in another order than its source order.
-    pub(crate) fn is_reordered(&self) -> bool {
-        !self.ordered_kids.is_empty()
-    }
-
-    /// For the label test at node `n`, its position among the tests in source order.
-    pub(crate) fn test_position(&self, n: u32) -> Option<u32> {
-        self.test_positions
-            .get(n as usize)
-            .copied()
-            .filter(|&p| p != NOT_A_TEST)
+    /// The number of nodes.
+    pub(crate) fn node_count(&self) -> usize {
+        self.nodes.len()
     }
 
     /// Sorts the set values from `start` on by their text and drops repeats.
