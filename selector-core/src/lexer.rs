@@ -83,19 +83,26 @@ const fn lowest_equal(w: u64, b: u8) -> u64 {
 }
 
 /// The eight bytes of `input` from `at` as a little-endian `u64`, padded with zero bytes
-/// (neither a label character nor a quote) past the end.
+/// (neither a label character nor a quote) past the end. Near the end, the last eight bytes
+/// are loaded and shifted down, rather than copied into a padded buffer.
 #[inline]
 fn load(input: &[u8], at: usize) -> u64 {
-    match input.get(at..at + 8) {
-        Some(&[a, b, c, d, e, f, g, h]) => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
-        _ => {
-            let mut bytes = [0; 8];
-            let tail = input.get(at..).unwrap_or(&[]);
-            for (slot, &b) in bytes.iter_mut().zip(tail) {
-                *slot = b;
-            }
-            u64::from_le_bytes(bytes)
-        }
+    let word = |bytes: &[u8]| match *bytes {
+        [a, b, c, d, e, f, g, h] => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+        _ => 0,
+    };
+    if let Some(bytes) = input.get(at..at + 8) {
+        return word(bytes);
+    }
+    match input.len().checked_sub(8) {
+        // `at` is within the last eight bytes: drop the bytes before it.
+        Some(last) => word(input.get(last..).unwrap_or(&[])) >> (8 * (at - last).min(7)),
+        None => input
+            .get(at..)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .fold(0, |w, &b| w << 8 | u64::from(b)),
     }
 }
 
@@ -111,21 +118,27 @@ pub(crate) fn space_len(input: &[u8]) -> usize {
 /// The number of label characters at the start of `input`.
 #[inline]
 pub(crate) fn word_len(input: &[u8]) -> usize {
-    let mut at = 0;
+    word_len_at(input, 0)
+}
+
+/// The number of label characters in `input` from `start` on.
+#[inline]
+pub(crate) fn word_len_at(input: &[u8], start: usize) -> usize {
+    let mut at = start;
     while at < input.len() {
         let stop = !label_bytes(load(input, at)) & HIGH;
         if stop != 0 {
-            return (at + stop.trailing_zeros() as usize / 8).min(input.len());
+            return (at + stop.trailing_zeros() as usize / 8).min(input.len()) - start;
         }
         at += 8;
     }
-    input.len()
+    input.len().saturating_sub(start)
 }
 
-/// The position of the first `b` in `input`, if any.
+/// The position of the first `b` in `input` from `start` on, if any.
 #[inline]
-fn find_byte(input: &[u8], b: u8) -> Option<usize> {
-    let mut at = 0;
+pub(crate) fn find_byte(input: &[u8], start: usize, b: u8) -> Option<usize> {
+    let mut at = start;
     while at < input.len() {
         let found = lowest_equal(load(input, at), b);
         if found != 0 {
@@ -141,11 +154,18 @@ fn find_byte(input: &[u8], b: u8) -> Option<usize> {
 /// `input` does not start with a quote or the string is not closed.
 #[inline]
 pub(crate) fn string_len(input: &[u8]) -> Option<usize> {
-    let (&quote, text) = input.split_first()?;
+    string_len_at(input, 0)
+}
+
+/// The length of the string literal at `start` in `input`, quotes included, or `None` if
+/// none starts there or it is not closed.
+#[inline]
+pub(crate) fn string_len_at(input: &[u8], start: usize) -> Option<usize> {
+    let quote = *input.get(start)?;
     if quote != b'"' && quote != b'\'' {
         return None;
     }
-    find_byte(text, quote).map(|len| len + 2)
+    find_byte(input, start + 1, quote).map(|end| end + 1 - start)
 }
 
 /// Splits `input` after `len` bytes, or fails with `kind` if `len` is 0.
@@ -292,6 +312,10 @@ mod tests {
         fn scans_match_the_reference(input in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
                                      text in "[a-z\"'. \u{e9}\u{80}-\u{ff}]{0,40}") {
             proptest::prop_assert_eq!(word_len(&input), word_len_reference(&input));
+            for start in 0..=input.len() {
+                proptest::prop_assert_eq!(word_len_at(&input, start), word_len_reference(&input[start..]));
+                proptest::prop_assert_eq!(string_len_at(&input, start), string_len_reference(&input[start..]));
+            }
             proptest::prop_assert_eq!(string_len(&input), string_len_reference(&input));
             proptest::prop_assert_eq!(word_len(text.as_bytes()), word_len_reference(text.as_bytes()));
             proptest::prop_assert_eq!(string_len(text.as_bytes()), string_len_reference(text.as_bytes()));

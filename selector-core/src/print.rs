@@ -5,6 +5,7 @@
 //! the program's nodes from them: see [`crate::compile`]). The public functions copy an
 //! [`Expr`] into such a tree first.
 
+use crate::lexer::find_byte;
 use crate::syntax::ast::{CompareOp, Expr};
 use crate::syntax::tree::{index_slice, slice, text_range, Kind, Slice, Text, Tree};
 
@@ -67,8 +68,8 @@ const MATCHES_NOTHING: &str = "!all()";
 /// The quote Calico prints a value in: double, or single when the value contains a double
 /// quote (there are no escapes, so no value holds both).
 fn quote_for(value: &str) -> char {
-    // A byte loop: values are short, and this beats a call to memchr.
-    if value.bytes().any(|b| b == b'"') {
+    // Eight bytes at a time: values are short, and this beats a call to memchr.
+    if find_byte(value.as_bytes(), 0, b'"').is_some() {
         '\''
     } else {
         '"'

@@ -12,7 +12,7 @@ use super::build::{Buffers, Build, CheckOnly, TreeBuilder};
 use super::error::{ErrorKind, ParseError};
 use super::tree::Tree;
 use crate::lexer::{
-    is_label_char, space_len, string_len, string_literal, word, word_len, Token, TokenKind,
+    is_label_char, space_len, string_len_at, string_literal, word, word_len_at, Token, TokenKind,
     MAX_LABEL_LEN,
 };
 use serde::Serialize;
@@ -152,7 +152,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     #[inline]
     fn take_word(&mut self) -> (Span, &'s str) {
         let start = self.pos;
-        self.pos += word_len(self.bytes());
+        self.pos += word_len_at(self.src.as_bytes(), self.pos);
         (
             Span::new(start, self.pos),
             self.src.get(start..self.pos).unwrap_or(""),
@@ -161,7 +161,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
 
     /// The word at the cursor, without moving.
     fn peek_word(&self) -> &'s str {
-        let len = word_len(self.bytes());
+        let len = word_len_at(self.src.as_bytes(), self.pos);
         self.src.get(self.pos..self.pos + len).unwrap_or("")
     }
 
@@ -706,7 +706,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     #[inline]
     fn string(&mut self) -> PResult<Span> {
         let start = self.pos;
-        match string_len(self.bytes()) {
+        match string_len_at(self.src.as_bytes(), self.pos) {
             Some(len) => {
                 self.pos += len;
                 self.emit(TokenKind::String, start, self.pos);
