@@ -51,19 +51,13 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        // The program is filled inside the selector's allocation, not moved there (a new
-        // `Arc` has no other owner, so `get_mut` always gives it).
-        let mut inner = Arc::new(Inner {
+        let mut program = Program::empty();
+        parser::with_tree(source, |tree| program.fill(tree, source, source))?;
+        Ok(Selector::from_inner(Inner {
             expr: OnceLock::new(),
-            program: Program::empty(),
+            program,
             unique_id: OnceLock::new(),
-        });
-        parser::with_tree(source, |tree| {
-            if let Some(inner) = Arc::get_mut(&mut inner) {
-                inner.program.fill(tree, source, source);
-            }
-        })?;
-        Ok(Selector { inner })
+        }))
     }
 
     /// Builds a selector from a syntax tree (for example one produced by a rewrite).
