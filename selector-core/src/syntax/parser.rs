@@ -237,13 +237,17 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     // ----- grammar -----
 
     /// The whole selector, and the builder that built it.
+    ///
+    /// Each rule below returns with the cursor at the end of what it read (a chain puts it
+    /// back before the spaces it looked past for another `&&` or `||`), so a rule's span is
+    /// its start and the cursor afterwards; no rule needs to return its span.
     fn selector(mut self) -> PResult<(B::Node, B)> {
         self.skip_space();
         if self.pos == self.src.len() {
             let node = self.build.all(Span::new(0, self.src.len()));
             return Ok((node, self.build));
         }
-        let (node, _) = self.or()?;
+        let node = self.or()?;
         self.skip_space();
         if self.pos < self.src.len() {
             return Err(self.junction_error(None));
@@ -251,13 +255,16 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         Ok((node, self.build))
     }
 
-    fn or(&mut self) -> PResult<(B::Node, Span)> {
-        let (first, span) = self.and()?;
+    fn or(&mut self) -> PResult<B::Node> {
+        self.skip_space();
+        let start = self.pos;
+        let first = self.and()?;
         let mut chain = None;
-        let mut end = span.end;
+        let mut end = self.pos;
         loop {
             self.skip_space();
             if !self.at("||") {
+                self.pos = end;
                 break;
             }
             self.emit(TokenKind::Or, self.pos, self.pos + 2);
@@ -266,24 +273,26 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 chain = Some(self.build.chain_start());
                 self.build.chain_push(first);
             }
-            let (node, s) = self.and()?;
-            end = s.end;
+            let node = self.and()?;
+            end = self.pos;
             self.build.chain_push(node);
         }
-        let span = Span::new(span.start, end);
         match chain {
-            Some(start) => Ok((self.build.or(start, span), span)),
-            None => Ok((first, span)),
+            Some(chain) => Ok(self.build.or(chain, Span::new(start, end))),
+            None => Ok(first),
         }
     }
 
-    fn and(&mut self) -> PResult<(B::Node, Span)> {
-        let (first, span) = self.unary()?;
+    fn and(&mut self) -> PResult<B::Node> {
+        self.skip_space();
+        let start = self.pos;
+        let first = self.unary()?;
         let mut chain = None;
-        let mut end = span.end;
+        let mut end = self.pos;
         loop {
             self.skip_space();
             if !self.at("&&") {
+                self.pos = end;
                 break;
             }
             self.emit(TokenKind::And, self.pos, self.pos + 2);
@@ -292,19 +301,18 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 chain = Some(self.build.chain_start());
                 self.build.chain_push(first);
             }
-            let (node, s) = self.unary()?;
-            end = s.end;
+            let node = self.unary()?;
+            end = self.pos;
             self.build.chain_push(node);
         }
-        let span = Span::new(span.start, end);
         match chain {
-            Some(start) => Ok((self.build.and(start, span), span)),
-            None => Ok((first, span)),
+            Some(chain) => Ok(self.build.and(chain, Span::new(start, end))),
+            None => Ok(first),
         }
     }
 
     #[inline]
-    fn unary(&mut self) -> PResult<(B::Node, Span)> {
+    fn unary(&mut self) -> PResult<B::Node> {
         self.skip_space();
         let start = self.pos;
         let mut bangs = 0usize;
@@ -313,17 +321,16 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
             bangs += 1;
             self.skip_space();
         }
-        let (node, span) = self.primary()?;
-        let span = Span::new(start, span.end);
+        let node = self.primary()?;
         if bangs % 2 == 1 {
-            Ok((self.build.not(node, span), span))
+            Ok(self.build.not(node, Span::new(start, self.pos)))
         } else {
-            Ok((node, span))
+            Ok(node)
         }
     }
 
     #[inline]
-    fn primary(&mut self) -> PResult<(B::Node, Span)> {
+    fn primary(&mut self) -> PResult<B::Node> {
         self.skip_space();
         let start = self.pos;
         match self.peek() {
@@ -337,14 +344,14 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 if self.at(")") {
                     return Err(self.empty_parens(start));
                 }
-                let (node, _) = self.or()?;
+                let node = self.or()?;
                 self.skip_space();
                 if !self.at(")") {
                     return Err(self.junction_error(Some(start)));
                 }
                 self.punct(TokenKind::RParen);
                 self.depth -= 1;
-                Ok((node, Span::new(start, self.pos)))
+                Ok(node)
             }
             Some(c) if is_label_char(c) => self.label_expr(),
             _ => Err(self.expected_expression()),
@@ -440,7 +447,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
 
     /// `has(…)`, `all()`, `global()`, or a label followed by an operator and its operand.
     #[inline]
-    fn label_expr(&mut self) -> PResult<(B::Node, Span)> {
+    fn label_expr(&mut self) -> PResult<B::Node> {
         let (lspan, label) = self.label()?;
         let start = lspan.start;
         if self.at("(") && matches!(label, "has" | "all" | "global") {
@@ -459,7 +466,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                     self.build.global(Span::new(start, self.pos))
                 }
             };
-            return Ok((node, Span::new(start, self.pos)));
+            return Ok(node);
         }
         self.emit(TokenKind::Label, lspan.start, lspan.end);
         self.skip_space();
@@ -506,7 +513,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         self.skip_space();
         let value = self.string_operand(label, cmp.as_str())?;
         let span = Span::new(start, self.pos);
-        Ok((self.build.compare(cmp, lspan, value, span), span))
+        Ok(self.build.compare(cmp, lspan, value, span))
     }
 
     /// The error for `===` or a single `=` at the cursor after `label`.
@@ -740,7 +747,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         lspan: Span,
         negated: bool,
         op_start: usize,
-    ) -> PResult<(B::Node, Span)> {
+    ) -> PResult<B::Node> {
         let start = lspan.start;
         self.emit(TokenKind::Operator, op_start, self.pos);
         let op = if negated { "not in" } else { "in" };
@@ -832,7 +839,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
         self.punct(TokenKind::RBrace);
         let span = Span::new(start, self.pos);
-        Ok((self.build.in_set(lspan, values, negated, span), span))
+        Ok(self.build.in_set(lspan, values, negated, span))
     }
 
     #[cold]
