@@ -51,13 +51,18 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        let mut program = Program::empty();
-        parser::with_tree(source, |tree| program.fill(tree, source, source))?;
-        Ok(Selector::from_inner(Inner {
+        // The program is filled where it is, then moved into the selector's allocation
+        // once: moving it costs the same copy as moving an empty one, and a new `Arc`
+        // would need an atomic `get_mut` to be filled in place.
+        let mut inner = Inner {
             expr: OnceLock::new(),
-            program,
+            program: Program::empty(),
             unique_id: OnceLock::new(),
-        }))
+        };
+        parser::with_tree(source, |tree| inner.program.fill(tree, source, source))?;
+        Ok(Selector {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Builds a selector from a syntax tree (for example one produced by a rewrite).
