@@ -135,9 +135,16 @@ pub(crate) fn word_len_at(input: &[u8], start: usize) -> usize {
     input.len().saturating_sub(start)
 }
 
+/// Whether `input[start..end]` contains `b`. Searches the whole `input` from `start`, so
+/// that a short range is still read eight bytes at a time (`end` is at most `input.len()`).
+#[inline]
+pub(crate) fn contains_byte(input: &[u8], start: usize, end: usize, b: u8) -> bool {
+    find_byte(input, start, b).is_some_and(|i| i < end)
+}
+
 /// The position of the first `b` in `input` from `start` on, if any.
 #[inline]
-pub(crate) fn find_byte(input: &[u8], start: usize, b: u8) -> Option<usize> {
+fn find_byte(input: &[u8], start: usize, b: u8) -> Option<usize> {
     let mut at = start;
     while at < input.len() {
         let found = lowest_equal(load(input, at), b);

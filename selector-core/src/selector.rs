@@ -59,7 +59,8 @@ impl Selector {
             program: Program::empty(),
             unique_id: OnceLock::new(),
         };
-        parser::with_tree(source, |tree| inner.program.fill(tree, source, source))?;
+        parser::with_tree(source, |tree| inner.program.fill(tree, source, source))
+            .map_err(|e| *e)?;
         Ok(Selector {
             inner: Arc::new(inner),
         })

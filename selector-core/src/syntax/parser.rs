@@ -29,18 +29,19 @@ use serde::Serialize;
 pub const NESTING_LIMIT: usize = 256;
 
 /// Parses `src` and hands its tree to `f`. The tree lives in buffers reused from one parse
-/// to the next on this thread ([`Buffers::with`]).
-pub(crate) fn with_tree<R>(src: &str, f: impl FnOnce(&Tree) -> R) -> Result<R, ParseError> {
+/// to the next on this thread ([`Buffers::with`]). The error stays boxed, so that a success
+/// passes no room for a whole [`ParseError`] back up.
+pub(crate) fn with_tree<R>(src: &str, f: impl FnOnce(&Tree) -> R) -> Result<R, Box<ParseError>> {
     Buffers::with(|buffers| {
         let builder = TreeBuilder::reuse(src, buffers);
-        let (root, builder) = Parser::new(src, None, builder).selector().map_err(|e| *e)?;
+        let (root, builder) = Parser::new(src, None, builder).selector()?;
         Ok(f(builder.finish(root)))
     })
 }
 
 /// Parses `src` into an [`Expr`].
 pub(crate) fn parse_expr(src: &str) -> Result<Expr, ParseError> {
-    with_tree(src, |tree| tree.to_expr(src))
+    with_tree(src, |tree| tree.to_expr(src)).map_err(|e| *e)
 }
 
 /// Checks that `src` is a valid selector without building its tree.
