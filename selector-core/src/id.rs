@@ -39,10 +39,12 @@ impl UniqueId {
             hasher.update(canonical.as_bytes());
             hasher.finalize().into()
         });
+        let mut chars = [0; ID_LEN - PREFIX.len()];
+        base64url(&digest, &mut chars);
         let mut id = [0; ID_LEN];
         let (prefix, rest) = id.split_at_mut(PREFIX.len());
         prefix.copy_from_slice(PREFIX);
-        base64url(&digest, rest);
+        rest.copy_from_slice(&chars);
         UniqueId(id)
     }
 
@@ -106,30 +108,28 @@ const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 
 /// Base64url without padding of the 28-byte digest into exactly 38 bytes: nine groups of
 /// three bytes make four characters each, and the last byte makes two.
-fn base64url(digest: &[u8; 28], out: &mut [u8]) {
+fn base64url(digest: &[u8; 28], out: &mut [u8; 38]) {
     let char_of = |sextet: u32| {
         BASE64URL
             .get((sextet & 63) as usize)
             .copied()
             .unwrap_or(b'A')
     };
-    let mut chars = out.iter_mut();
-    let mut emit = |sextets: &[u32]| {
-        for &s in sextets {
-            if let Some(c) = chars.next() {
-                *c = char_of(s);
-            }
-        }
-    };
+    let (quads, pair) = out.split_at_mut(36);
     let [ref groups @ .., last] = *digest;
-    for group in groups.chunks_exact(3) {
+    for (quad, group) in quads.chunks_exact_mut(4).zip(groups.chunks_exact(3)) {
         if let &[a, b, c] = group {
             let n = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
-            emit(&[n >> 18, n >> 12, n >> 6, n]);
+            quad.copy_from_slice(&[
+                char_of(n >> 18),
+                char_of(n >> 12),
+                char_of(n >> 6),
+                char_of(n),
+            ]);
         }
     }
     let n = u32::from(last);
-    emit(&[n >> 2, n << 4]);
+    pair.copy_from_slice(&[char_of(n >> 2), char_of(n << 4)]);
 }
 
 #[cfg(test)]
