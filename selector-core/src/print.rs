@@ -5,6 +5,7 @@
 //! the program's nodes from them: see [`crate::compile`]). The public functions copy an
 //! [`Expr`] into such a tree first.
 
+use crate::lexer::contains_byte;
 use crate::syntax::ast::{CompareOp, Expr};
 use crate::syntax::tree::{index_slice, slice, text_range, Kind, Slice, Text, Tree};
 
@@ -64,11 +65,17 @@ pub fn write_expr(out: &mut String, expr: &Expr) {
 /// What a tree that breaks its invariants prints as (a tree from an [`Expr`] never does).
 const MATCHES_NOTHING: &str = "!all()";
 
-/// The quote Calico prints a value in: double, or single when the value contains a double
-/// quote (there are no escapes, so no value holds both).
-fn quote_for(value: &str) -> char {
-    // A byte loop: values are short, and this beats a call to memchr.
-    if value.bytes().any(|b| b == b'"') {
+/// The quote Calico prints the value at `range` of `text` in: double, or single when the
+/// value contains a double quote (there are no escapes, so no value holds both).
+fn quote_for(text: &str, range: Text) -> char {
+    // Searched in the whole text, eight bytes at a time: values are short, and this beats
+    // a byte loop or a call to memchr.
+    if contains_byte(
+        text.as_bytes(),
+        range.start as usize,
+        range.end as usize,
+        b'"',
+    ) {
         '\''
     } else {
         '"'
@@ -278,15 +285,22 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
             }
             Kind::Compare { cmp, label, value } => {
                 let op = cmp.as_str().as_bytes();
-                let quote = quote_for(slice(self.text, value));
+                let quote = quote_for(self.text, value);
                 // `label op "value"` if the text has it so: the label, one space, the
                 // operator, one space and the value in its canonical quotes.
                 let is_canonical = |t: &[u8]| {
                     let after_label = (label.end - label.start) as usize;
+                    // The operator with its spaces, a constant per arm, so that the
+                    // comparison is a few loads rather than a call to memcmp.
+                    let spaced_op = t.get(after_label..).is_some_and(|rest| match cmp {
+                        CompareOp::Eq => rest.starts_with(b" == "),
+                        CompareOp::Ne => rest.starts_with(b" != "),
+                        CompareOp::Contains => rest.starts_with(b" contains "),
+                        CompareOp::StartsWith => rest.starts_with(b" starts with "),
+                        CompareOp::EndsWith => rest.starts_with(b" ends with "),
+                    });
                     t.len() == after_label + op.len() + 4 + (value.end - value.start) as usize
-                        && t.get(after_label) == Some(&b' ')
-                        && t.get(after_label + 1..after_label + 1 + op.len()) == Some(op)
-                        && t.get(after_label + 1 + op.len()) == Some(&b' ')
+                        && spaced_op
                         && t.get(after_label + 2 + op.len()) == Some(&(quote as u8))
                         && t.last() == Some(&(quote as u8))
                 };
@@ -329,7 +343,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                     if i > 0 {
                         self.out.push_str(", ");
                     }
-                    let member = self.push_quoted(m, quote_for(slice(self.text, m)));
+                    let member = self.push_quoted(m, quote_for(self.text, m));
                     self.sink.member(member);
                 }
                 self.out.push('}');

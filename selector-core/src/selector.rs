@@ -51,19 +51,19 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        // The program is filled inside the selector's allocation, not moved there (a new
-        // `Arc` has no other owner, so `get_mut` always gives it).
-        let mut inner = Arc::new(Inner {
+        // The program is filled where it is, then moved into the selector's allocation
+        // once: moving it costs the same copy as moving an empty one, and a new `Arc`
+        // would need an atomic `get_mut` to be filled in place.
+        let mut inner = Inner {
             expr: OnceLock::new(),
             program: Program::empty(),
             unique_id: OnceLock::new(),
-        });
-        parser::with_tree(source, |tree| {
-            if let Some(inner) = Arc::get_mut(&mut inner) {
-                inner.program.fill(tree, source, source);
-            }
-        })?;
-        Ok(Selector { inner })
+        };
+        parser::with_tree(source, |tree| inner.program.fill(tree, source, source))
+            .map_err(|e| *e)?;
+        Ok(Selector {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Builds a selector from a syntax tree (for example one produced by a rewrite).

@@ -70,10 +70,17 @@ thread_local! {
     /// This thread's buffers for building trees: a selector keeps only its compiled program,
     /// so the tree is scratch space, and reusing it saves the four allocations (and their
     /// growth) of a fresh one on every parse.
-    static SPARE: RefCell<Buffers> = RefCell::new(Buffers::default());
+    /// Initialised by a constant, so that reaching it costs no first-use check.
+    static SPARE: RefCell<Buffers> = const { RefCell::new(Buffers::EMPTY) };
 }
 
 impl Buffers {
+    /// No buffers yet: allocates nothing.
+    const EMPTY: Buffers = Buffers {
+        tree: Tree::EMPTY,
+        pending: Vec::new(),
+    };
+
     /// Runs `f` with this thread's buffers (new ones if they are already in use, which the
     /// parser never does), and frees them afterwards if they grew large.
     pub(crate) fn with<R>(f: impl FnOnce(&mut Buffers) -> R) -> R {

@@ -12,7 +12,7 @@ use super::build::{Buffers, Build, CheckOnly, TreeBuilder};
 use super::error::{ErrorKind, ParseError};
 use super::tree::Tree;
 use crate::lexer::{
-    is_label_char, space_len, string_len, string_literal, word, word_len, Token, TokenKind,
+    is_label_char, space_len, string_len_at, string_literal, word, word_len_at, Token, TokenKind,
     MAX_LABEL_LEN,
 };
 use serde::Serialize;
@@ -29,18 +29,19 @@ use serde::Serialize;
 pub const NESTING_LIMIT: usize = 256;
 
 /// Parses `src` and hands its tree to `f`. The tree lives in buffers reused from one parse
-/// to the next on this thread ([`Buffers::with`]).
-pub(crate) fn with_tree<R>(src: &str, f: impl FnOnce(&Tree) -> R) -> Result<R, ParseError> {
+/// to the next on this thread ([`Buffers::with`]). The error stays boxed, so that a success
+/// passes no room for a whole [`ParseError`] back up.
+pub(crate) fn with_tree<R>(src: &str, f: impl FnOnce(&Tree) -> R) -> Result<R, Box<ParseError>> {
     Buffers::with(|buffers| {
         let builder = TreeBuilder::reuse(src, buffers);
-        let (root, builder) = Parser::new(src, None, builder).selector().map_err(|e| *e)?;
+        let (root, builder) = Parser::new(src, None, builder).selector()?;
         Ok(f(builder.finish(root)))
     })
 }
 
 /// Parses `src` into an [`Expr`].
 pub(crate) fn parse_expr(src: &str) -> Result<Expr, ParseError> {
-    with_tree(src, |tree| tree.to_expr(src))
+    with_tree(src, |tree| tree.to_expr(src)).map_err(|e| *e)
 }
 
 /// Checks that `src` is a valid selector without building its tree.
@@ -152,7 +153,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     #[inline]
     fn take_word(&mut self) -> (Span, &'s str) {
         let start = self.pos;
-        self.pos += word_len(self.bytes());
+        self.pos += word_len_at(self.src.as_bytes(), self.pos);
         (
             Span::new(start, self.pos),
             self.src.get(start..self.pos).unwrap_or(""),
@@ -161,7 +162,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
 
     /// The word at the cursor, without moving.
     fn peek_word(&self) -> &'s str {
-        let len = word_len(self.bytes());
+        let len = word_len_at(self.src.as_bytes(), self.pos);
         self.src.get(self.pos..self.pos + len).unwrap_or("")
     }
 
@@ -237,13 +238,17 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     // ----- grammar -----
 
     /// The whole selector, and the builder that built it.
+    ///
+    /// Each rule below returns with the cursor at the end of what it read (a chain puts it
+    /// back before the spaces it looked past for another `&&` or `||`), so a rule's span is
+    /// its start and the cursor afterwards; no rule needs to return its span.
     fn selector(mut self) -> PResult<(B::Node, B)> {
         self.skip_space();
         if self.pos == self.src.len() {
             let node = self.build.all(Span::new(0, self.src.len()));
             return Ok((node, self.build));
         }
-        let (node, _) = self.or()?;
+        let node = self.or()?;
         self.skip_space();
         if self.pos < self.src.len() {
             return Err(self.junction_error(None));
@@ -251,13 +256,16 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         Ok((node, self.build))
     }
 
-    fn or(&mut self) -> PResult<(B::Node, Span)> {
-        let (first, span) = self.and()?;
+    fn or(&mut self) -> PResult<B::Node> {
+        self.skip_space();
+        let start = self.pos;
+        let first = self.and()?;
         let mut chain = None;
-        let mut end = span.end;
+        let mut end = self.pos;
         loop {
             self.skip_space();
             if !self.at("||") {
+                self.pos = end;
                 break;
             }
             self.emit(TokenKind::Or, self.pos, self.pos + 2);
@@ -266,24 +274,26 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 chain = Some(self.build.chain_start());
                 self.build.chain_push(first);
             }
-            let (node, s) = self.and()?;
-            end = s.end;
+            let node = self.and()?;
+            end = self.pos;
             self.build.chain_push(node);
         }
-        let span = Span::new(span.start, end);
         match chain {
-            Some(start) => Ok((self.build.or(start, span), span)),
-            None => Ok((first, span)),
+            Some(chain) => Ok(self.build.or(chain, Span::new(start, end))),
+            None => Ok(first),
         }
     }
 
-    fn and(&mut self) -> PResult<(B::Node, Span)> {
-        let (first, span) = self.unary()?;
+    fn and(&mut self) -> PResult<B::Node> {
+        self.skip_space();
+        let start = self.pos;
+        let first = self.unary()?;
         let mut chain = None;
-        let mut end = span.end;
+        let mut end = self.pos;
         loop {
             self.skip_space();
             if !self.at("&&") {
+                self.pos = end;
                 break;
             }
             self.emit(TokenKind::And, self.pos, self.pos + 2);
@@ -292,19 +302,18 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 chain = Some(self.build.chain_start());
                 self.build.chain_push(first);
             }
-            let (node, s) = self.unary()?;
-            end = s.end;
+            let node = self.unary()?;
+            end = self.pos;
             self.build.chain_push(node);
         }
-        let span = Span::new(span.start, end);
         match chain {
-            Some(start) => Ok((self.build.and(start, span), span)),
-            None => Ok((first, span)),
+            Some(chain) => Ok(self.build.and(chain, Span::new(start, end))),
+            None => Ok(first),
         }
     }
 
     #[inline]
-    fn unary(&mut self) -> PResult<(B::Node, Span)> {
+    fn unary(&mut self) -> PResult<B::Node> {
         self.skip_space();
         let start = self.pos;
         let mut bangs = 0usize;
@@ -313,17 +322,16 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
             bangs += 1;
             self.skip_space();
         }
-        let (node, span) = self.primary()?;
-        let span = Span::new(start, span.end);
+        let node = self.primary()?;
         if bangs % 2 == 1 {
-            Ok((self.build.not(node, span), span))
+            Ok(self.build.not(node, Span::new(start, self.pos)))
         } else {
-            Ok((node, span))
+            Ok(node)
         }
     }
 
     #[inline]
-    fn primary(&mut self) -> PResult<(B::Node, Span)> {
+    fn primary(&mut self) -> PResult<B::Node> {
         self.skip_space();
         let start = self.pos;
         match self.peek() {
@@ -337,14 +345,14 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                 if self.at(")") {
                     return Err(self.empty_parens(start));
                 }
-                let (node, _) = self.or()?;
+                let node = self.or()?;
                 self.skip_space();
                 if !self.at(")") {
                     return Err(self.junction_error(Some(start)));
                 }
                 self.punct(TokenKind::RParen);
                 self.depth -= 1;
-                Ok((node, Span::new(start, self.pos)))
+                Ok(node)
             }
             Some(c) if is_label_char(c) => self.label_expr(),
             _ => Err(self.expected_expression()),
@@ -440,7 +448,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
 
     /// `has(…)`, `all()`, `global()`, or a label followed by an operator and its operand.
     #[inline]
-    fn label_expr(&mut self) -> PResult<(B::Node, Span)> {
+    fn label_expr(&mut self) -> PResult<B::Node> {
         let (lspan, label) = self.label()?;
         let start = lspan.start;
         if self.at("(") && matches!(label, "has" | "all" | "global") {
@@ -459,7 +467,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
                     self.build.global(Span::new(start, self.pos))
                 }
             };
-            return Ok((node, Span::new(start, self.pos)));
+            return Ok(node);
         }
         self.emit(TokenKind::Label, lspan.start, lspan.end);
         self.skip_space();
@@ -506,7 +514,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         self.skip_space();
         let value = self.string_operand(label, cmp.as_str())?;
         let span = Span::new(start, self.pos);
-        Ok((self.build.compare(cmp, lspan, value, span), span))
+        Ok(self.build.compare(cmp, lspan, value, span))
     }
 
     /// The error for `===` or a single `=` at the cursor after `label`.
@@ -706,7 +714,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     #[inline]
     fn string(&mut self) -> PResult<Span> {
         let start = self.pos;
-        match string_len(self.bytes()) {
+        match string_len_at(self.src.as_bytes(), self.pos) {
             Some(len) => {
                 self.pos += len;
                 self.emit(TokenKind::String, start, self.pos);
@@ -740,7 +748,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         lspan: Span,
         negated: bool,
         op_start: usize,
-    ) -> PResult<(B::Node, Span)> {
+    ) -> PResult<B::Node> {
         let start = lspan.start;
         self.emit(TokenKind::Operator, op_start, self.pos);
         let op = if negated { "not in" } else { "in" };
@@ -832,7 +840,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
         }
         self.punct(TokenKind::RBrace);
         let span = Span::new(start, self.pos);
-        Ok((self.build.in_set(lspan, values, negated, span), span))
+        Ok(self.build.in_set(lspan, values, negated, span))
     }
 
     #[cold]

@@ -106,6 +106,15 @@ pub(crate) fn slice(text: &str, range: Text) -> &str {
 }
 
 impl Tree {
+    /// A tree with no nodes yet (and no root): allocates nothing.
+    pub(super) const EMPTY: Tree = Tree {
+        nodes: Vec::new(),
+        kids: Vec::new(),
+        members: Vec::new(),
+        root: None,
+        tests: 0,
+    };
+
     /// The root node. A finished tree always has one (see the field's doc); walkers
     /// treat `None` as an impossible state and fail closed: the selector matches nothing.
     pub(crate) fn root(&self) -> Option<u32> {
