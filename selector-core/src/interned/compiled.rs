@@ -205,16 +205,34 @@ impl InternedSelector {
                 contains(set.unwrap_or_default(), value)
             }
             ITest::Text { cmp, start, end } => {
-                found && {
-                    let operand = self.text.as_bytes().get(start as usize..end as usize);
-                    debug_assert!(operand.is_some(), "operand {start}..{end}");
-                    let value = interner.resolve_bytes(value);
-                    crate::vm::compare_bytes(cmp, value, operand.unwrap_or_default())
-                }
+                found && self.text_holds(cmp, start, end, value, interner)
             }
             ITest::Affix {
                 affix, len, word, ..
             } => found & interner.affix_test(value, affix, word, len),
+        }
+    }
+}
+
+impl InternedSelector {
+    /// Whether the string test `cmp` against operand `text[start..end]` holds of `value`;
+    /// out of line, so that the other tests (and their calls) do without its registers.
+    #[inline(never)]
+    fn text_holds(
+        &self,
+        cmp: CompareOp,
+        start: u32,
+        end: u32,
+        value: Symbol,
+        interner: &Interner,
+    ) -> bool {
+        // The compiler made every range in this selector's own buffers.
+        let operand = self.text.as_bytes().get(start as usize..end as usize);
+        debug_assert!(operand.is_some(), "operand {start}..{end}");
+        let operand = operand.unwrap_or_default();
+        match cmp {
+            CompareOp::Contains => interner.contains(value, operand),
+            _ => crate::vm::compare_bytes(cmp, interner.resolve_bytes(value), operand),
         }
     }
 }

@@ -113,6 +113,24 @@ proptest! {
     }
 
     #[test]
+    fn contains_agrees_with_the_string_search(
+        value in "[ab\\x00]{0,18}|[a-zé.-]{0,24}",
+        needle in "[ab\\x00]{0,4}|[a-zé.-]{0,2}|[ab]{15,17}",
+    ) {
+        let mut interner = Interner::new();
+        let v = interner.intern(&value);
+        let expected = value.contains(needle.as_str());
+        prop_assert_eq!(interner.contains(v, needle.as_bytes()), expected, "{:?} {:?}", value, needle);
+        let test = TextTest::new(CompareOp::Contains, &needle);
+        prop_assert_eq!(test.holds(&interner, v), expected);
+        if !needle.contains(['\'', '\0']) {
+            let s = Selector::parse(&format!("a contains '{needle}'")).unwrap();
+            let labels = interner.label_set([("a", value.as_str())]);
+            prop_assert_eq!(interner.compile(&s).matches(&labels, &interner), expected);
+        }
+    }
+
+    #[test]
     fn symbols_are_equal_exactly_when_strings_are(
         strings in prop::collection::vec("[a-c]{0,3}|[a-z0-9./-]{0,40}", 0..300),
     ) {
