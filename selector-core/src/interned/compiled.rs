@@ -51,7 +51,8 @@ pub(super) struct INode {
 /// sets turned into symbols (and names into name numbers) once, at compile time: evaluating
 /// it on a [`LabelSet`] is, per node reached, one load of the label's value and one integer
 /// comparison (or a scan of a few integers for a set, or a masked word for a short `starts
-/// with` / `ends with`). Only `contains` and longer string operands fetch the value's text.
+/// with` / `ends with`, or a few word operations for `contains` in a value of up to 16
+/// bytes). Only longer string operands and values fetch the value's text.
 ///
 /// ```
 /// use selector_core::{interned::Interner, Selector};

@@ -306,7 +306,7 @@ impl Interner {
     }
 
     /// Interns a label set given as `(name, value)` pairs (a map, a slice of pairs, ...).
-    /// When a name occurs more than once the first pair wins, as for [`Labels`] on slices.
+    /// When a name occurs more than once the first pair wins, as for [`Labels`](crate::Labels) on slices.
     ///
     /// ```
     /// use std::collections::HashMap;
@@ -375,7 +375,7 @@ impl Interner {
         })
     }
 
-    /// A [`Labels`] view of an interned label set, so that it also works with
+    /// A [`Labels`](crate::Labels) view of an interned label set, so that it also works with
     /// [`Selector::matches`] and everything else that takes labels.
     ///
     /// ```

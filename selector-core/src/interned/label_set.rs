@@ -40,7 +40,8 @@ pub(super) const NO_NUMBER: u32 = u32::MAX;
 /// `starts with` and `ends with` operands are short (`"v2."`, `"-blue"`), and the interner
 /// keeps these words for every string, so that a compiled selector decides them against an
 /// operand of up to eight bytes by masking one word and comparing it with the operand's
-/// (see [`Affix`]): no fetching and comparing of text.
+/// (see [`Affix`]): no fetching and comparing of text. The two words hold all of a string of
+/// up to [`SHORT`] bytes, in which `contains` then searches them ([`Affixes::contains`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Affixes {
     /// The first bytes, the first in the lowest byte of the word.
