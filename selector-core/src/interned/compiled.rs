@@ -173,17 +173,10 @@ impl InternedSelector {
         let mut at = self.entry;
         while let Some(node) = self.nodes.get(at as usize) {
             let entry = labels.entry(node.name, node.number);
-            // `==`, `has`, one-member sets and short affixes inline; sets and string tests
-            // out of line, so that the loop holds few values (and spills none) from one
-            // label set to the next.
+            // `==`, `has` and one-member sets inline; everything else out of line, so that
+            // the loop holds few values (and spills none) from one label set to the next.
             let holds = match node.test {
                 ITest::Entry(key) => entry == key,
-                ITest::Affix {
-                    affix, len, word, ..
-                } => {
-                    (entry != 0)
-                        & interner.affix_test(Symbol(entry.wrapping_sub(1)), affix, word, len)
-                }
                 _ => self.holds(node, entry, interner),
             };
             // The next node is read at the verdict's index: an `if` (or a select) becomes a
