@@ -5,17 +5,17 @@ use super::{interner::*, label_set::*};
 use crate::compile::{Program, Test, FALSE, TRUE};
 use crate::syntax::ast::CompareOp;
 
-/// What a node of an [`InternedSelector`] tests about its label's value.
+/// What a node of an [`InternedSelector`] tests about its label's *entry*: one more than the
+/// symbol of the label's value, 0 when the label is absent (see [`LabelSet::entry`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ITest {
-    Has,
-    /// `==` (and `!=`, with the targets swapped): one integer comparison.
-    Eq(Symbol),
-    /// `in` (and `not in`): the set is `symbols[start..end]`, sorted.
-    In {
-        start: u32,
-        end: u32,
-    },
+    /// The entry is this one: `==` (one more than the operand), `in` a set of one, and `has`
+    /// (0, "absent", with the targets swapped). The evaluator decides it inline with one
+    /// integer comparison; the other tests are out of line.
+    Entry(u32),
+    /// `in` (and `not in`) a set of other than one member: the set is `symbols[start..end]`,
+    /// sorted.
+    In { start: u32, end: u32 },
     /// `contains`, `starts with`, `ends with`: the operand is `text[start..end]`; the value's
     /// text is fetched from the interner.
     Text {
@@ -37,10 +37,10 @@ pub(super) enum ITest {
 /// A node of the decision graph (see [`crate::compile`]) with symbols for strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct INode {
+    pub(super) test: ITest,
     pub(super) name: Symbol,
     /// The name number of `name`.
     pub(super) number: u32,
-    pub(super) test: ITest,
     /// Where to go when the test fails, and when it holds.
     pub(super) targets: [u32; 2],
 }
@@ -51,7 +51,8 @@ pub(super) struct INode {
 /// sets turned into symbols (and names into name numbers) once, at compile time: evaluating
 /// it on a [`LabelSet`] is, per node reached, one load of the label's value and one integer
 /// comparison (or a scan of a few integers for a set, or a masked word for a short `starts
-/// with` / `ends with`). Only `contains` and longer string operands fetch the value's text.
+/// with` / `ends with`, or a few word operations for `contains` in a value of up to 16
+/// bytes). Only longer string operands and values fetch the value's text.
 ///
 /// ```
 /// use selector_core::{interned::Interner, Selector};
@@ -80,16 +81,21 @@ impl InternedSelector {
             .nodes
             .iter()
             .map(|node| {
+                let mut targets = [node.on_false, node.on_true];
                 let test = match node.test {
-                    Test::Has => ITest::Has,
+                    Test::Has => {
+                        // "The entry is 0" is "absent": the opposite of `has`.
+                        targets.reverse();
+                        ITest::Entry(0)
+                    }
                     Test::Eq(operand) => match intern(program.str(operand), false).0 {
                         // A string never interned: equal to no value (and kept apart from
-                        // the evaluator's "absent", see `matches`).
+                        // the entry of an absent label, 0).
                         Symbol::UNKNOWN => ITest::In {
                             start: symbols.len() as u32,
                             end: symbols.len() as u32,
                         },
-                        operand => ITest::Eq(operand),
+                        operand => ITest::Entry(operand.0.wrapping_add(1)),
                     },
                     Test::In { start, end } => {
                         let first = symbols.len() as u32;
@@ -102,10 +108,15 @@ impl InternedSelector {
                         set.retain(|&m| m != Symbol::UNKNOWN);
                         set.sort_unstable();
                         set.dedup();
-                        symbols.extend(set);
-                        ITest::In {
-                            start: first,
-                            end: symbols.len() as u32,
+                        match set.as_slice() {
+                            &[one] => ITest::Entry(one.0.wrapping_add(1)),
+                            _ => {
+                                symbols.extend(set);
+                                ITest::In {
+                                    start: first,
+                                    end: symbols.len() as u32,
+                                }
+                            }
                         }
                     }
                     Test::Text(cmp, operand) => {
@@ -132,10 +143,10 @@ impl InternedSelector {
                 };
                 let (name, number) = intern(program.str(node.label), true);
                 INode {
+                    test,
                     name,
                     number,
-                    test,
-                    targets: [node.on_false, node.on_true],
+                    targets,
                 }
             })
             .collect();
@@ -161,31 +172,12 @@ impl InternedSelector {
     pub fn matches(&self, labels: &LabelSet, interner: &Interner) -> bool {
         let mut at = self.entry;
         while let Some(node) = self.nodes.get(at as usize) {
-            // One more than the value, 0 when absent (which then equals no operand and no
-            // member: `u32::MAX`, absent less one, is no symbol of a compiled operand).
             let entry = labels.entry(node.name, node.number);
-            let found = entry != 0;
-            let value = Symbol(entry.wrapping_sub(1));
+            // `==`, `has` and one-member sets inline; everything else out of line, so that
+            // the loop holds few values (and spills none) from one label set to the next.
             let holds = match node.test {
-                ITest::Has => found,
-                ITest::Eq(operand) => value == operand,
-                ITest::In { start, end } => {
-                    // The compiler made every range in this selector's own buffers.
-                    let set = self.symbols.get(start as usize..end as usize);
-                    debug_assert!(set.is_some(), "set {start}..{end}");
-                    contains(set.unwrap_or_default(), value)
-                }
-                ITest::Text { cmp, start, end } => {
-                    found && {
-                        let operand = self.text.as_bytes().get(start as usize..end as usize);
-                        debug_assert!(operand.is_some(), "operand {start}..{end}");
-                        let value = interner.resolve_bytes(value);
-                        crate::vm::compare_bytes(cmp, value, operand.unwrap_or_default())
-                    }
-                }
-                ITest::Affix {
-                    affix, len, word, ..
-                } => found & interner.affix_test(value, affix, word, len),
+                ITest::Entry(key) => entry == key,
+                _ => self.holds(node, entry, interner),
             };
             // The next node is read at the verdict's index: an `if` (or a select) becomes a
             // branch, which the CPU mispredicts whenever the verdicts of a test vary from
@@ -197,6 +189,52 @@ impl InternedSelector {
                 .unwrap_or(FALSE);
         }
         at == TRUE
+    }
+
+    /// Whether the test of `node` holds of a label whose entry is `entry` (see [`ITest`]).
+    #[inline(never)]
+    fn holds(&self, node: &INode, entry: u32, interner: &Interner) -> bool {
+        let found = entry != 0;
+        let value = Symbol(entry.wrapping_sub(1));
+        match node.test {
+            ITest::Entry(key) => entry == key,
+            ITest::In { start, end } => {
+                // The compiler made every range in this selector's own buffers. An absent
+                // label's "value", `Symbol::UNKNOWN`, is no member.
+                let set = self.symbols.get(start as usize..end as usize);
+                debug_assert!(set.is_some(), "set {start}..{end}");
+                contains(set.unwrap_or_default(), value)
+            }
+            ITest::Text { cmp, start, end } => {
+                found && self.text_holds(cmp, start, end, value, interner)
+            }
+            ITest::Affix {
+                affix, len, word, ..
+            } => found & interner.affix_test(value, affix, word, len),
+        }
+    }
+}
+
+impl InternedSelector {
+    /// Whether the string test `cmp` against operand `text[start..end]` holds of `value`;
+    /// out of line, so that the other tests (and their calls) do without its registers.
+    #[inline(never)]
+    fn text_holds(
+        &self,
+        cmp: CompareOp,
+        start: u32,
+        end: u32,
+        value: Symbol,
+        interner: &Interner,
+    ) -> bool {
+        // The compiler made every range in this selector's own buffers.
+        let operand = self.text.as_bytes().get(start as usize..end as usize);
+        debug_assert!(operand.is_some(), "operand {start}..{end}");
+        let operand = operand.unwrap_or_default();
+        match cmp {
+            CompareOp::Contains => interner.contains(value, operand),
+            _ => crate::vm::compare_bytes(cmp, interner.resolve_bytes(value), operand),
+        }
     }
 }
 
@@ -244,11 +282,15 @@ impl Graph for InternedSelector {
     }
 
     fn graph_nodes(&self) -> impl Iterator<Item = GraphNode<'_>> {
-        self.nodes.iter().map(|node| GraphNode {
-            name: node.name,
-            test: match node.test {
-                ITest::Has => LeafTest::Has,
-                ITest::Eq(v) => LeafTest::Eq(v),
+        self.nodes.iter().map(|node| {
+            let [mut on_false, mut on_true] = node.targets;
+            let test = match node.test {
+                ITest::Entry(0) => {
+                    // Compiled as "absent", see `InternedSelector::new`.
+                    std::mem::swap(&mut on_false, &mut on_true);
+                    LeafTest::Has
+                }
+                ITest::Entry(key) => LeafTest::Eq(Symbol(key - 1)),
                 ITest::In { start, end } => LeafTest::In(
                     self.symbols
                         .get(start as usize..end as usize)
@@ -267,9 +309,13 @@ impl Graph for InternedSelector {
                     },
                     self.text.get(start as usize..end as usize).unwrap_or(""),
                 ),
-            },
-            on_true: node.targets.get(1).copied().unwrap_or(FALSE),
-            on_false: node.targets.first().copied().unwrap_or(FALSE),
+            };
+            GraphNode {
+                name: node.name,
+                test,
+                on_true,
+                on_false,
+            }
         })
     }
 }

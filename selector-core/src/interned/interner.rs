@@ -201,6 +201,23 @@ impl Interner {
         (a.len >= len) & (bits & mask == word)
     }
 
+    /// Whether the string of `value` contains `needle`.
+    ///
+    /// A string of up to [`SHORT`] bytes is whole in its [`Affixes`] (the head word and the
+    /// tail word overlap or meet), so the search is a few word operations on them, with no
+    /// branch on the bytes and no fetching of text; a longer one is searched in its text.
+    #[inline]
+    pub(super) fn contains(&self, value: Symbol, needle: &[u8]) -> bool {
+        match self.affixes.get(value.index()) {
+            Some(a) if a.len as usize <= SHORT => a.contains(needle),
+            _ => crate::vm::compare_bytes(
+                crate::syntax::ast::CompareOp::Contains,
+                self.resolve_bytes(value),
+                needle,
+            ),
+        }
+    }
+
     /// Interns `s` as a label name: its symbol, and its name number (given on first use as
     /// a name, from 0 up).
     pub(super) fn intern_name(&mut self, s: &str) -> (Symbol, u32) {
@@ -289,7 +306,7 @@ impl Interner {
     }
 
     /// Interns a label set given as `(name, value)` pairs (a map, a slice of pairs, ...).
-    /// When a name occurs more than once the first pair wins, as for [`Labels`] on slices.
+    /// When a name occurs more than once the first pair wins, as for [`Labels`](crate::Labels) on slices.
     ///
     /// ```
     /// use std::collections::HashMap;
@@ -358,7 +375,7 @@ impl Interner {
         })
     }
 
-    /// A [`Labels`] view of an interned label set, so that it also works with
+    /// A [`Labels`](crate::Labels) view of an interned label set, so that it also works with
     /// [`Selector::matches`] and everything else that takes labels.
     ///
     /// ```

@@ -40,7 +40,8 @@ pub(super) const NO_NUMBER: u32 = u32::MAX;
 /// `starts with` and `ends with` operands are short (`"v2."`, `"-blue"`), and the interner
 /// keeps these words for every string, so that a compiled selector decides them against an
 /// operand of up to eight bytes by masking one word and comparing it with the operand's
-/// (see [`Affix`]): no fetching and comparing of text.
+/// (see [`Affix`]): no fetching and comparing of text. The two words hold all of a string of
+/// up to [`SHORT`] bytes, in which `contains` then searches them ([`Affixes::contains`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Affixes {
     /// The first bytes, the first in the lowest byte of the word.
@@ -58,6 +59,48 @@ impl Affixes {
             tail: Affix::Tail.word(tail),
             len: u32::try_from(s.len()).unwrap_or(u32::MAX),
         }
+    }
+}
+
+/// The longest string whose bytes its [`Affixes`] hold all of.
+pub(super) const SHORT: usize = 16;
+
+/// `0x80` in every byte.
+const HIGH_BITS: u128 = u128::from_le_bytes([0x80; 16]);
+
+impl Affixes {
+    /// The string's bytes, the first in the lowest byte, zero past the end: exact for a
+    /// string of up to [`SHORT`] bytes.
+    #[inline]
+    fn bytes(&self) -> u128 {
+        // The tail's bytes from the ninth on; none when the head holds the whole string.
+        let past_head = 8 * (SHORT as u32).saturating_sub(self.len);
+        let rest = self.tail.checked_shr(past_head).unwrap_or(0);
+        u128::from(self.head) | (u128::from(rest) << 64)
+    }
+
+    /// Whether the string, of at most [`SHORT`] bytes, contains `needle`: for each byte of
+    /// the needle, the positions of the string that hold it (as the high bit of each byte
+    /// of a word), shifted to where the needle would start and and-ed together.
+    #[inline]
+    pub(super) fn contains(&self, needle: &[u8]) -> bool {
+        debug_assert!(self.len as usize <= SHORT);
+        let Some(last) = self.len.checked_sub(needle.len() as u32) else {
+            return false;
+        };
+        let bytes = self.bytes();
+        // The positions where the needle fits: 0..=last.
+        let mut starts = u128::MAX
+            .checked_shr(8 * (SHORT as u32 - 1 - last.min(15)))
+            .unwrap_or(0)
+            & HIGH_BITS;
+        for (j, &b) in needle.iter().enumerate() {
+            let x = bytes ^ (u128::from(b) * (u128::MAX / 255));
+            // High bit set in the bytes of `x` that are zero: those of the string equal to `b`.
+            let zero = !(((x & !HIGH_BITS) + !HIGH_BITS) | x) & HIGH_BITS;
+            starts &= zero.checked_shr(8 * j as u32).unwrap_or(0);
+        }
+        starts != 0
     }
 }
 
@@ -93,6 +136,9 @@ impl<'a> TextTest<'a> {
     pub(crate) fn holds(&self, interner: &Interner, value: Symbol) -> bool {
         match self.affix {
             Some((affix, len, word)) => interner.affix_test(value, affix, word, len),
+            None if self.cmp == CompareOp::Contains => {
+                interner.contains(value, self.operand.as_bytes())
+            }
             None => crate::vm::compare_bytes(
                 self.cmp,
                 interner.resolve_bytes(value),

@@ -5,9 +5,10 @@
 //! pairs, and an [`InternedSelector`] is a selector compiled against the same interner: its
 //! label names, `==`/`!=` operands and set members are symbols resolved once, at compile time.
 //! Evaluation then compares integers: a label's value is one load away (label names are
-//! numbered, see [`LabelSet`]), `starts with` and `ends with` a short operand
-//! compare a word the interner keeps of every string, and only `contains` and longer
-//! operands look at the text of a value. Nothing on the evaluation path allocates.
+//! numbered, see [`LabelSet`]), `starts with` and `ends with` a short operand, and
+//! `contains` in a short value, work on two words the interner keeps of every string, and
+//! only longer operands and values look at the text. Nothing on the evaluation path
+//! allocates.
 //!
 //! ```
 //! use selector_core::{interned::Interner, Selector};

@@ -2,6 +2,7 @@
 
 use super::interner::*;
 use super::label_set::*;
+use super::{Graph, LeafTest};
 use crate::syntax::ast::CompareOp;
 use crate::test_strategies::{label_name, label_value, selector_text};
 use crate::walk;
@@ -113,6 +114,24 @@ proptest! {
     }
 
     #[test]
+    fn contains_agrees_with_the_string_search(
+        value in "[ab\\x00]{0,18}|[a-zé.-]{0,24}",
+        needle in "[ab\\x00]{0,4}|[a-zé.-]{0,2}|[ab]{15,17}",
+    ) {
+        let mut interner = Interner::new();
+        let v = interner.intern(&value);
+        let expected = value.contains(needle.as_str());
+        prop_assert_eq!(interner.contains(v, needle.as_bytes()), expected, "{:?} {:?}", value, needle);
+        let test = TextTest::new(CompareOp::Contains, &needle);
+        prop_assert_eq!(test.holds(&interner, v), expected);
+        if !needle.contains(['\'', '\0']) {
+            let s = Selector::parse(&format!("a contains '{needle}'")).unwrap();
+            let labels = interner.label_set([("a", value.as_str())]);
+            prop_assert_eq!(interner.compile(&s).matches(&labels, &interner), expected);
+        }
+    }
+
+    #[test]
     fn symbols_are_equal_exactly_when_strings_are(
         strings in prop::collection::vec("[a-c]{0,3}|[a-z0-9./-]{0,40}", 0..300),
     ) {
@@ -150,5 +169,66 @@ proptest! {
         prop_assert_eq!(interner.compile_frozen(&s).matches(&labels, &interner), expected);
         prop_assert_eq!(interner.compile(&s).matches(&labels, &interner), expected);
         prop_assert_eq!(s.matches(&interner.view(&labels)), expected);
+    }
+}
+
+/// Walks the [`Graph`] view of a compiled selector, reading each test as the index does.
+fn graph_matches(graph: &impl Graph, labels: &LabelSet, interner: &Interner) -> bool {
+    let nodes: Vec<_> = graph.graph_nodes().collect();
+    let mut at = graph.entry();
+    while let Some(node) = nodes.get(at as usize) {
+        let value = labels.get(node.name);
+        let holds = match node.test {
+            LeafTest::Has => value.is_some(),
+            LeafTest::Eq(v) => value == Some(v),
+            LeafTest::In(set) => value.is_some_and(|v| set.contains(&v)),
+            LeafTest::Text(cmp, operand) => {
+                value.is_some_and(|v| TextTest::new(cmp, operand).holds(interner, v))
+            }
+        };
+        at = if holds { node.on_true } else { node.on_false };
+    }
+    at == crate::compile::TRUE
+}
+
+#[test]
+fn the_graph_view_reads_has_and_one_member_sets_as_written() {
+    let mut interner = Interner::new();
+    let x = interner.intern("x");
+    for (text, expected) in [
+        ("has(a)", LeafTest::Has),
+        ("!has(a)", LeafTest::Has),
+        ("a == 'x'", LeafTest::Eq(Symbol::UNKNOWN)),
+        ("a in {'x'}", LeafTest::Eq(Symbol::UNKNOWN)),
+        ("a not in {'x', 'x'}", LeafTest::Eq(Symbol::UNKNOWN)),
+    ] {
+        let s = interner.compile(&Selector::parse(text).unwrap());
+        let nodes: Vec<_> = s.graph_nodes().collect();
+        assert_eq!(nodes.len(), 1, "{text}");
+        let node = nodes[0];
+        match (node.test, expected) {
+            (LeafTest::Has, LeafTest::Has) => {}
+            (LeafTest::Eq(v), LeafTest::Eq(_)) => assert_eq!(v, x, "{text}"),
+            (got, _) => panic!("{text}: {got:?}"),
+        }
+        let negated = text.starts_with('!') || text.contains(" not ");
+        let (yes, no) = (crate::compile::TRUE, crate::compile::FALSE);
+        let expected_targets = if negated { (no, yes) } else { (yes, no) };
+        assert_eq!((node.on_true, node.on_false), expected_targets, "{text}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn the_graph_view_agrees_with_the_tree_walker(
+        text in selector_text(),
+        pairs in prop::collection::vec((label_name(), label_value()), 0..5),
+    ) {
+        let s = Selector::parse(&text).unwrap();
+        let mut interner = Interner::new();
+        let labels = interner.label_set(pairs.iter().map(|(n, v)| (n, v)));
+        let expected = walk::matches(s.ast(), pairs.as_slice());
+        prop_assert_eq!(graph_matches(&interner.compile_frozen(&s), &labels, &interner), expected);
+        prop_assert_eq!(graph_matches(&interner.compile(&s), &labels, &interner), expected);
     }
 }
