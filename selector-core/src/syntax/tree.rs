@@ -113,6 +113,8 @@ impl Tree {
         members: Vec::new(),
         root: None,
         tests: 0,
+        estimates: Vec::new(),
+        ordered_kids: Vec::new(),
     };
 
     /// The root node. A finished tree always has one (see the field's doc); walkers
