@@ -27,6 +27,9 @@ fn main() {
         time("unterminated", &format!("a == '{}", "x".repeat(n)));
         time("open set", &format!("a in {{{}", "'x',".repeat(n / 4)));
         time("set", &format!("a in {{{}}}", "'x',".repeat(n / 4)));
+        // Distinct single-quoted values: each is printed, and searched for a `"`.
+        let values: Vec<String> = (0..n / 8).map(|i| format!("'v{i}'")).collect();
+        time("distinct set", &format!("a in {{{}}}", values.join(",")));
         let terms: Vec<String> = (0..n / 16).map(|i| format!("l{i} == \"v{i}\"")).collect();
         time("and chain", &terms.join(" && "));
         time("newlines", &"\n".repeat(n));

@@ -135,11 +135,21 @@ pub(crate) fn word_len_at(input: &[u8], start: usize) -> usize {
     input.len().saturating_sub(start)
 }
 
-/// Whether `input[start..end]` contains `b`. Searches the whole `input` from `start`, so
-/// that a short range is still read eight bytes at a time (`end` is at most `input.len()`).
+/// Whether `input[start..end]` contains `b`. Reads `input` eight bytes at a time from
+/// `start`, also past `end` (so that a short range is one load), but stops at `end`: a
+/// selector's many values are each searched only within themselves.
 #[inline]
 pub(crate) fn contains_byte(input: &[u8], start: usize, end: usize, b: u8) -> bool {
-    find_byte(input, start, b).is_some_and(|i| i < end)
+    let end = end.min(input.len());
+    let mut at = start;
+    while at < end {
+        let found = lowest_equal(load(input, at), b);
+        if found != 0 {
+            return at + (found.trailing_zeros() as usize / 8) < end;
+        }
+        at += 8;
+    }
+    false
 }
 
 /// The position of the first `b` in `input` from `start` on, if any.

@@ -68,8 +68,8 @@ const MATCHES_NOTHING: &str = "!all()";
 /// The quote Calico prints the value at `range` of `text` in: double, or single when the
 /// value contains a double quote (there are no escapes, so no value holds both).
 fn quote_for(text: &str, range: Text) -> char {
-    // Searched in the whole text, eight bytes at a time: values are short, and this beats
-    // a byte loop or a call to memchr.
+    // Read from the text eight bytes at a time (a short value is one load): values are
+    // short, and this beats a byte loop over the value or a call to memchr.
     if contains_byte(
         text.as_bytes(),
         range.start as usize,

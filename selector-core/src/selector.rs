@@ -51,9 +51,9 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        // The program is filled where it is, then moved into the selector's allocation
-        // once: moving it costs the same copy as moving an empty one, and a new `Arc`
-        // would need an atomic `get_mut` to be filled in place.
+        // The program is filled here, then moved into the selector's allocation: moving it
+        // costs the same copies as moving an empty one, and filling it inside a new `Arc`
+        // would need an atomic `get_mut`.
         let mut inner = Inner {
             expr: OnceLock::new(),
             program: Program::empty(),
