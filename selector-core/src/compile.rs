@@ -8,7 +8,7 @@
 //! all. Evaluation is one label lookup and one comparison per node reached, with no register,
 //! no `Not` and no jump instructions in between. The nodes are laid out in the order they
 //! are tested, which is not always the source order: each chain tests its most decisive
-//! operands first ([`crate::syntax::order`]). Targets always lie further on, so a run takes at most
+//! operands first ([`crate::order`]). Targets always lie further on, so a run takes at most
 //! one step per node.
 //!
 //! The program's one text buffer is the selector's canonical text, and label names and string
@@ -17,6 +17,7 @@
 //! four nodes, four set members and `INLINE_TEXT` bytes of text are kept inside the program
 //! itself, so most selectors are a single allocation; larger ones add one to three. The program is immutable and `Send + Sync`.
 
+use crate::order::Planner;
 use crate::print::{Output, Printer, Sink};
 use crate::syntax::ast::{CompareOp, Expr};
 use crate::syntax::tree::{Kind, Tree};
@@ -116,9 +117,10 @@ pub(crate) struct Node {
 }
 
 /// The first walk of compiling: places the tests in evaluation order (see
-/// [`crate::syntax::order`]) and works out their targets, before they are printed.
+/// [`crate::order`]) and works out their targets, before they are printed.
 struct Linker<'a> {
     tree: &'a Tree,
+    planner: Planner<'a>,
     placements: &'a mut Placements,
     /// How many tests are not yet placed: the tree is visited last test first.
     unplaced: usize,
@@ -136,17 +138,17 @@ impl Linker<'_> {
             Kind::All | Kind::Global => return t,
             Kind::Not { child } => return self.link(child, f, t),
             Kind::And { kids } => {
-                let tree = self.tree;
-                return tree
-                    .ordered_kids(kids)
+                let ordered = self.planner.order(kids, true);
+                return ordered
+                    .as_slice()
                     .iter()
                     .rev()
                     .fold(t, |on_true, &k| self.link(k, on_true, f));
             }
             Kind::Or { kids } => {
-                let tree = self.tree;
-                return tree
-                    .ordered_kids(kids)
+                let ordered = self.planner.order(kids, false);
+                return ordered
+                    .as_slice()
                     .iter()
                     .rev()
                     .fold(f, |on_false, &k| self.link(k, t, on_false));
@@ -188,7 +190,7 @@ impl Linker<'_> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Program {
-    /// Nodes in evaluation order ([`crate::syntax::order`]); every target is a later node or a terminal.
+    /// Nodes in evaluation order ([`crate::order`]); every target is a later node or a terminal.
     pub(crate) nodes: Nodes,
     /// The first node to run, or a terminal for a constant selector.
     pub(crate) entry: u32,
@@ -353,7 +355,7 @@ impl Program {
     /// Compiles the parser's tree over `text` into this program (replacing what it held), in
     /// two walks and in place (a selector's program is filled inside the selector's own
     /// allocation). The first walk visits the tree in evaluation order (each chain's operands
-    /// as the tree ordered them, see [`crate::syntax::order`]) backwards, so each test meets
+    /// as the tree ordered them, see [`crate::order`]) backwards, so each test meets
     /// its two continuations (later tests or the terminals) before itself: it gives each
     /// test its node and targets. The second prints the canonical text into the program's
     /// text buffer and puts each test, its strings as ranges of that text, in its node.
@@ -371,6 +373,7 @@ impl Program {
         let mut placements = Placements::from_elem(UNLINKED, tree.node_count());
         let mut linker = Linker {
             tree,
+            planner: Planner::new(tree),
             placements: &mut placements,
             unplaced: tests,
         };
@@ -450,7 +453,7 @@ impl Program {
     }
 
     /// The distinct label names the program reads, in the order it first tests them (the
-    /// likeliest to settle a chain first, see [`crate::syntax::order`]).
+    /// likeliest to settle a chain first, see [`crate::order`]).
     ///
     /// ```
     /// let s = selector_core::Selector::parse("b == 'x' || a != 'y' || has(b)").unwrap();

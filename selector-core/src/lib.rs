@@ -40,6 +40,7 @@ pub mod index;
 pub mod interned;
 mod labels;
 mod lexer;
+mod order;
 pub mod print;
 mod restrict;
 pub mod rewrite;

@@ -25,12 +25,12 @@ const LAYERS: &[&[&str]] = &[
     // Syntax: the owned tree and the diagnostics, then the flat tree, its builders and the
     // conversions to and from the owned tree, then the parser.
     &["syntax::ast", "syntax::snippet"],
-    &["syntax::error", "syntax::order"],
+    &["syntax::error"],
     &["syntax::tree"],
     &["syntax::build", "syntax::convert"],
     &["syntax::parser", "syntax"],
     // On the syntax only.
-    &["restrict", "walk", "rewrite"],
+    &["restrict", "walk", "rewrite", "order"],
     &["print"],
     &["compile", "explain"],
     &["vm"],

@@ -6,7 +6,6 @@ pub mod ast;
 pub(crate) mod build;
 pub(crate) mod convert;
 pub(crate) mod error;
-pub(crate) mod order;
 pub(crate) mod parser;
 pub(crate) mod snippet;
 pub(crate) mod tree;

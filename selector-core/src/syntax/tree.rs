@@ -13,7 +13,6 @@
 //! from [`Tree::node`] and treat `None` as an impossible state: the selector matches nothing.
 
 use super::ast::{CompareOp, Span};
-use super::order::Estimate;
 
 /// A byte range of the text a tree refers to (the source, or the text of a tree built from
 /// an [`Expr`](crate::Expr)); the compiled program's strings are ranges of its own text.
@@ -81,11 +80,6 @@ pub(crate) struct Tree {
     pub(super) root: Option<u32>,
     /// How many nodes are label tests (`has`, comparisons, sets).
     pub(super) tests: usize,
-    /// Per node, its [`Estimate`], for ordering the chains ([`super::order`]).
-    estimates: Vec<Estimate>,
-    /// Empty while every chain keeps its source order; once one does not, parallel to `kids`:
-    /// each chain's operands in the order to test them.
-    ordered_kids: Vec<u32>,
 }
 
 /// `start..end` as a [`Text`]; offsets beyond `u32` are clamped (the parser refuses such
@@ -113,8 +107,6 @@ impl Tree {
         members: Vec::new(),
         root: None,
         tests: 0,
-        estimates: Vec::new(),
-        ordered_kids: Vec::new(),
     };
 
     /// The root node. A finished tree always has one (see the field's doc); walkers
@@ -157,6 +149,11 @@ impl Tree {
         self.members.len()
     }
 
+    /// The number of nodes.
+    pub(crate) fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// Empties the tree, keeping its buffers.
     pub(super) fn clear(&mut self) {
         self.nodes.clear();
@@ -164,23 +161,9 @@ impl Tree {
         self.members.clear();
         self.root = None;
         self.tests = 0;
-        self.estimates.clear();
-        self.ordered_kids.clear();
     }
 
-    /// Adds a node; a node's operands are added before it.
     pub(super) fn push(&mut self, kind: Kind, span: Span) -> u32 {
-        let estimate = match kind {
-            Kind::All | Kind::Global => Estimate::ALWAYS,
-            Kind::Has { .. } => Estimate::has(),
-            Kind::Compare { cmp, .. } => Estimate::compare(cmp),
-            Kind::In {
-                members, negated, ..
-            } => Estimate::set(members.end.saturating_sub(members.start), negated),
-            Kind::Not { child } => self.estimate(child).not(),
-            Kind::And { kids } => self.order_chain(kids, true),
-            Kind::Or { kids } => self.order_chain(kids, false),
-        };
         if matches!(
             kind,
             Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. }
@@ -192,69 +175,7 @@ impl Tree {
             kind,
             span: text_range(span.start, span.end),
         });
-        self.estimates.push(estimate);
         n
-    }
-
-    /// The estimate of node `n`. Estimates only order operands, so a node the tree lacks
-    /// (an impossible state) gets a neutral one rather than an error.
-    fn estimate(&self, n: u32) -> Estimate {
-        let e = self.estimates.get(n as usize).copied();
-        debug_assert!(e.is_some(), "node {n} of a tree of {}", self.nodes.len());
-        e.unwrap_or_default()
-    }
-
-    /// Orders the operands `kids` of a new chain (`&&` when `is_and`) for testing, and
-    /// estimates it.
-    fn order_chain(&mut self, kids: Slice, is_and: bool) -> Estimate {
-        let (start, end) = (kids.start as usize, kids.end as usize);
-        let operands = self.kids.get(start..end).unwrap_or(&[]);
-        let in_order = operands.windows(2).all(|pair| match *pair {
-            [a, b] => self.estimate(a).rank(is_and) <= self.estimate(b).rank(is_and),
-            _ => true,
-        });
-        if in_order && self.ordered_kids.is_empty() {
-            return Estimate::chain(operands.iter().map(|&k| self.estimate(k)), is_and);
-        }
-        // From the first chain out of order on, `ordered_kids` runs parallel to `kids`.
-        let Tree {
-            kids: all,
-            ordered_kids,
-            estimates,
-            ..
-        } = self;
-        ordered_kids.truncate(start);
-        if let Some(before) = all.get(ordered_kids.len()..start) {
-            ordered_kids.extend_from_slice(before);
-        }
-        ordered_kids.extend_from_slice(operands_of(all, start, end));
-        let estimate = |k: u32| estimates.get(k as usize).copied().unwrap_or_default();
-        let Some(ordered) = ordered_kids.get_mut(start..end) else {
-            return Estimate::default();
-        };
-        // Stable: ties keep the source order.
-        ordered.sort_by(|&a, &b| {
-            estimate(a)
-                .rank(is_and)
-                .total_cmp(&estimate(b).rank(is_and))
-        });
-        Estimate::chain(ordered.iter().map(|&k| estimate(k)), is_and)
-    }
-
-    /// The operands of the chain whose operands are `kids`, in the order to test them.
-    pub(crate) fn ordered_kids(&self, kids: Slice) -> &[u32] {
-        match self
-            .ordered_kids
-            .get(kids.start as usize..kids.end as usize)
-        {
-            Some(ordered) => ordered,
-            None => self.kids(kids),
-        }
-    }
-
-    /// The number of nodes.
-    pub(crate) fn node_count(&self) -> usize {
-        self.nodes.len()
     }
 
     /// Sorts the set values from `start` on by their text and drops repeats.
@@ -283,11 +204,6 @@ impl Tree {
         self.members.truncate(kept);
         index_slice(start, kept)
     }
-}
-
-/// `kids[start..end]`, or nothing if out of range.
-fn operands_of(kids: &[u32], start: usize, end: usize) -> &[u32] {
-    kids.get(start..end).unwrap_or(&[])
 }
 
 /// A range of indices.

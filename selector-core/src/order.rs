@@ -10,10 +10,12 @@
 //! holding (the classic ordering of independent tests). Ties keep the source order, so a
 //! chain whose tests are all alike keeps it.
 //!
-//! The tree works this out as it is built ([`super::tree::Tree`] keeps an [`Estimate`] per
-//! node and the reordered operand lists), so planning costs no walk of its own.
+//! The compiler asks for each chain's order as it links the chain ([`Planner::order`]); a
+//! nested chain's estimate is worked out once, when its parent is ordered, and kept.
 
-use super::ast::CompareOp;
+use crate::syntax::ast::CompareOp;
+use crate::syntax::tree::{Kind, Slice, Tree};
+use smallvec::SmallVec;
 
 /// A subtree's estimate: its chance of holding and the number of labels an evaluation of
 /// it is expected to look up.
@@ -25,7 +27,7 @@ pub(crate) struct Estimate {
 
 impl Estimate {
     /// A constant (`all()`, `global()`): always holds, looks nothing up.
-    pub(crate) const ALWAYS: Estimate = Estimate {
+    const ALWAYS: Estimate = Estimate {
         holds: 1.0,
         cost: 0.0,
     };
@@ -36,12 +38,12 @@ impl Estimate {
     }
 
     /// `has(label)`.
-    pub(crate) fn has() -> Estimate {
+    fn has() -> Estimate {
         Estimate::test(0.5)
     }
 
     /// `label <cmp> "value"`.
-    pub(crate) fn compare(cmp: CompareOp) -> Estimate {
+    fn compare(cmp: CompareOp) -> Estimate {
         Estimate::test(match cmp {
             CompareOp::Eq => 0.1,
             CompareOp::Ne => 0.9,
@@ -50,13 +52,13 @@ impl Estimate {
     }
 
     /// `label in {…}` with `members` values, or `not in` when `negated`.
-    pub(crate) fn set(members: u32, negated: bool) -> Estimate {
+    fn set(members: u32, negated: bool) -> Estimate {
         let held = (0.1 * members as f32).min(0.5);
         Estimate::test(if negated { 1.0 - held } else { held })
     }
 
     /// `!e`.
-    pub(crate) fn not(self) -> Estimate {
+    fn not(self) -> Estimate {
         Estimate {
             holds: 1.0 - self.holds,
             cost: self.cost,
@@ -73,7 +75,7 @@ impl Estimate {
     }
 
     /// The key a chain's operands are sorted by: expected cost per chance of settling it.
-    pub(crate) fn rank(self, is_and: bool) -> f32 {
+    fn rank(self, is_and: bool) -> f32 {
         let settles = self.settles(is_and);
         if settles > 0.0 {
             self.cost / settles
@@ -83,7 +85,7 @@ impl Estimate {
     }
 
     /// The estimate of a chain (`&&` when `is_and`) of operands tested in the given order.
-    pub(crate) fn chain(operands: impl Iterator<Item = Estimate>, is_and: bool) -> Estimate {
+    fn chain(operands: impl Iterator<Item = Estimate>, is_and: bool) -> Estimate {
         let (mut cost, mut reach) = (0.0, 1.0);
         for e in operands {
             cost += reach * e.cost;
@@ -93,6 +95,124 @@ impl Estimate {
             holds: if is_and { reach } else { 1.0 - reach },
             cost,
         }
+    }
+}
+
+/// A chain's operands in the order to test them.
+pub(crate) enum Ordered<'t> {
+    /// In the order they are written: the tree's own list.
+    AsWritten(&'t [u32]),
+    /// In another order (on the stack for the usual few).
+    Moved(SmallVec<[u32; 8]>),
+}
+
+impl Ordered<'_> {
+    /// The operands, first to test first.
+    pub(crate) fn as_slice(&self) -> &[u32] {
+        match self {
+            Ordered::AsWritten(operands) => operands,
+            Ordered::Moved(operands) => operands,
+        }
+    }
+}
+
+/// Orders the chains of one tree, keeping the estimates of nested chains.
+pub(crate) struct Planner<'t> {
+    tree: &'t Tree,
+    /// Per tree node, the estimate of a chain nested in another chain's operands, once
+    /// worked out (it is asked for again when its parent is ordered); empty until then.
+    chains: SmallVec<[Option<Estimate>; 16]>,
+    /// How many chain estimates are under way (see [`Planner::chain`]).
+    depth: u32,
+}
+
+impl<'t> Planner<'t> {
+    /// A planner for `tree`.
+    pub(crate) fn new(tree: &'t Tree) -> Planner<'t> {
+        Planner {
+            tree,
+            chains: SmallVec::new(),
+            depth: 0,
+        }
+    }
+
+    /// The operands `kids` of a chain (`&&` when `is_and`) in the order to test them.
+    pub(crate) fn order(&mut self, kids: Slice, is_and: bool) -> Ordered<'t> {
+        let operands = self.tree.kids(kids);
+        let mut ranked: SmallVec<[(f32, u32); 8]> = SmallVec::with_capacity(operands.len());
+        let mut in_order = true;
+        for &k in operands {
+            let rank = self.estimate(k).rank(is_and);
+            in_order &= ranked.last().is_none_or(|last| last.0 <= rank);
+            ranked.push((rank, k));
+        }
+        if in_order {
+            return Ordered::AsWritten(operands);
+        }
+        // Stable: ties keep the source order.
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Ordered::Moved(ranked.iter().map(|r| r.1).collect())
+    }
+
+    /// The estimate of tree node `n`. Estimates only order operands, so a node the tree
+    /// lacks (an impossible state) gets a neutral one rather than an error.
+    fn estimate(&mut self, mut n: u32) -> Estimate {
+        // Through any number of `!`, without recursion.
+        let mut negated = false;
+        let estimate = loop {
+            let Some(node) = self.tree.node(n) else {
+                break Estimate::default();
+            };
+            break match node.kind {
+                Kind::All | Kind::Global => Estimate::ALWAYS,
+                Kind::Has { .. } => Estimate::has(),
+                Kind::Compare { cmp, .. } => Estimate::compare(cmp),
+                Kind::In {
+                    members, negated, ..
+                } => Estimate::set(members.end.saturating_sub(members.start), negated),
+                Kind::Not { child } => {
+                    negated = !negated;
+                    n = child;
+                    continue;
+                }
+                Kind::And { kids } => self.chain(n, kids, true),
+                Kind::Or { kids } => self.chain(n, kids, false),
+            };
+        };
+        if negated {
+            estimate.not()
+        } else {
+            estimate
+        }
+    }
+
+    /// The estimate of chain node `n`, its operands tested in their best order. A chain
+    /// estimated while estimating another is kept: the operands of a chain are estimated
+    /// again when it is ordered, and without keeping them a chain nested `d` deep would be
+    /// estimated `d` times.
+    fn chain(&mut self, n: u32, kids: Slice, is_and: bool) -> Estimate {
+        if let Some(&Some(known)) = self.chains.get(n as usize) {
+            return known;
+        }
+        let tree = self.tree;
+        let mut operands: SmallVec<[Estimate; 8]> = SmallVec::new();
+        self.depth += 1;
+        for &k in tree.kids(kids) {
+            let e = self.estimate(k);
+            operands.push(e);
+        }
+        self.depth -= 1;
+        operands.sort_by(|a, b| a.rank(is_and).total_cmp(&b.rank(is_and)));
+        let estimate = Estimate::chain(operands.iter().copied(), is_and);
+        if self.depth > 0 {
+            if self.chains.is_empty() {
+                self.chains.resize(tree.node_count(), None);
+            }
+            if let Some(slot) = self.chains.get_mut(n as usize) {
+                *slot = Some(estimate);
+            }
+        }
+        estimate
     }
 }
 
