@@ -76,6 +76,17 @@ impl Side<'_> {
         TraceEntry::new(Some(self.d), Some(&self.epref), event, message)
     }
 
+    /// The trace entry of rule `ri` and its match result; the caller names the policy or
+    /// profile the rule belongs to.
+    fn rule_entry(&self, ri: usize, rule: &Rule, result: &Result<(), Miss<'_>>) -> TraceEntry {
+        let mut e = self.entry(Event::Rule, rule_message(ri, rule, result));
+        e.rule = Some(ri);
+        e.action = Some(rule.action.name());
+        e.matched = Some(result.is_ok());
+        e.failed = result.as_ref().err().map(|m| m.field.to_string());
+        e.at(rule.loc.as_ref())
+    }
+
     fn push(&mut self, e: TraceEntry) {
         self.trace.push(e);
     }
@@ -153,16 +164,11 @@ impl Side<'_> {
                 for (ri, rule) in rules.iter().enumerate() {
                     let result = rule_matches(ir, rule, pkt, self.doubts);
                     if !self.quiet {
-                        let mut e = self.entry(Event::Rule, rule_message(ri, rule, &result));
+                        let mut e = self.rule_entry(ri, rule, &result);
                         e.tier = Some(tier.name.clone());
                         e.policy = Some(p.name.clone());
                         e.kind = Some(p.kind.clone());
                         e.namespace = p.namespace.clone();
-                        e.rule = Some(ri);
-                        e.action = Some(rule.action.name());
-                        e.matched = Some(result.is_ok());
-                        e.failed = result.as_ref().err().map(|m| m.field.to_string());
-                        let e = e.at(rule.loc.as_ref());
                         self.push(e);
                     }
                     if result.is_err() {
@@ -295,14 +301,9 @@ impl Side<'_> {
             for (ri, rule) in rules.iter().enumerate() {
                 let result = rule_matches(ir, rule, pkt, self.doubts);
                 if !self.quiet {
-                    let mut e = self.entry(Event::Rule, rule_message(ri, rule, &result));
+                    let mut e = self.rule_entry(ri, rule, &result);
                     e.policy = Some(Arc::from(name.as_str()));
                     e.kind = Some("Profile".into());
-                    e.rule = Some(ri);
-                    e.action = Some(rule.action.name());
-                    e.matched = Some(result.is_ok());
-                    e.failed = result.as_ref().err().map(|m| m.field.to_string());
-                    let e = e.at(rule.loc.as_ref());
                     self.push(e);
                 }
                 if result.is_err() {
