@@ -420,6 +420,18 @@ impl Cluster {
         let egress_ok = egress.as_ref().is_none_or(Decision::allows);
         let mut ingress = None;
         if let Some(di) = dst.ep {
+            let ingress_side = |trace: &mut Vec<TraceEntry>, doubts: &mut Doubts, quiet: bool| {
+                eval_side(
+                    ir,
+                    applies(di),
+                    di,
+                    Dir::Ingress,
+                    &pkt,
+                    trace,
+                    doubts,
+                    quiet,
+                )
+            };
             if s_pod && d_host && same_node {
                 let eth = ir.felix.endpoint_to_host;
                 let dref = dep_e.map(|e| e.reference());
@@ -427,16 +439,7 @@ impl Cluster {
                     EndpointToHost::Return => {
                         doubts.add("defaultEndpointToHostAction is Return: the host's own INPUT rules then decide; the host endpoint's ingress policy is evaluated here".into());
                         if egress_ok {
-                            ingress = Some(eval_side(
-                                ir,
-                                applies(di),
-                                di,
-                                Dir::Ingress,
-                                &pkt,
-                                &mut trace,
-                                &mut doubts,
-                                quiet,
-                            ));
+                            ingress = Some(ingress_side(&mut trace, &mut doubts, quiet));
                         }
                     }
                     EndpointToHost::Drop | EndpointToHost::Accept => {
@@ -461,30 +464,12 @@ impl Cluster {
                     }
                 }
             } else if egress_ok {
-                ingress = Some(eval_side(
-                    ir,
-                    applies(di),
-                    di,
-                    Dir::Ingress,
-                    &pkt,
-                    &mut trace,
-                    &mut doubts,
-                    quiet,
-                ));
+                ingress = Some(ingress_side(&mut trace, &mut doubts, quiet));
             } else {
                 // Not reached: the packet was dropped at the source. Report the side anyway.
                 let mut t = Vec::new();
                 let mut dd = Doubts::default();
-                ingress = Some(eval_side(
-                    ir,
-                    applies(di),
-                    di,
-                    Dir::Ingress,
-                    &pkt,
-                    &mut t,
-                    &mut dd,
-                    true,
-                ));
+                ingress = Some(ingress_side(&mut t, &mut dd, true));
             }
         }
         if s_pod && d_host && !same_node {
