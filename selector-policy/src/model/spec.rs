@@ -57,6 +57,21 @@ impl Action {
             _ => return None,
         })
     }
+
+    /// Calico's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Allow => "Allow",
+            Action::Deny => "Deny",
+            Action::Pass => "Pass",
+            Action::Log => "Log",
+        }
+    }
+
+    /// Whether a matching rule with this action ends evaluation of its policy.
+    pub fn ends(self) -> bool {
+        !matches!(self, Action::Log)
+    }
 }
 
 /// A policy type.
