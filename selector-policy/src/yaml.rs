@@ -163,21 +163,28 @@ enum Body {
     },
 }
 
+/// Whether a node opened on top of `stack` is inside a flow collection.
+fn in_flow(stack: &[Frame]) -> bool {
+    stack.last().is_some_and(|f| f.flow || f.in_flow)
+}
+
 impl Frame {
-    /// A collection opening at `r`; flow style when its text starts with its kind's bracket.
+    /// Opens a collection at `r` on top of `stack`; flow style when its text starts with its
+    /// kind's bracket.
     fn open(
+        stack: &mut Vec<Frame>,
         body: Body,
         text: &str,
         r: Range<usize>,
         anchor: usize,
         tag: Option<&saphyr_parser::Tag>,
-        in_flow: bool,
-    ) -> Frame {
+    ) {
         let bracket = match body {
             Body::Seq(_) => '[',
             Body::Map { .. } => '{',
         };
-        Frame {
+        let in_flow = in_flow(stack);
+        stack.push(Frame {
             flow: text.get(r.clone()).is_some_and(|s| s.starts_with(bracket)),
             body,
             cost: 1,
@@ -185,7 +192,7 @@ impl Frame {
             tag: tag_text(tag),
             anchor,
             in_flow,
-        }
+        });
     }
 
     /// The node of the collection, ending at `end`.
@@ -249,8 +256,6 @@ pub fn load(text: &str) -> Loaded {
     let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
     let budget = alias_budget(text.len());
     let mut expanded = 0usize;
-
-    let in_flow = |stack: &[Frame]| stack.last().is_some_and(|f| f.flow || f.in_flow);
 
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
@@ -318,15 +323,7 @@ pub fn load(text: &str) -> Loaded {
             }
             Event::SequenceStart(anchor, tag) => {
                 let body = Body::Seq(Vec::new());
-                let inner = in_flow(&stack);
-                stack.push(Frame::open(
-                    body,
-                    text,
-                    range(&span),
-                    anchor,
-                    tag.as_deref(),
-                    inner,
-                ));
+                Frame::open(&mut stack, body, text, range(&span), anchor, tag.as_deref());
                 continue;
             }
             Event::MappingStart(anchor, tag) => {
@@ -334,15 +331,7 @@ pub fn load(text: &str) -> Loaded {
                     entries: Vec::new(),
                     key: None,
                 };
-                let inner = in_flow(&stack);
-                stack.push(Frame::open(
-                    body,
-                    text,
-                    range(&span),
-                    anchor,
-                    tag.as_deref(),
-                    inner,
-                ));
+                Frame::open(&mut stack, body, text, range(&span), anchor, tag.as_deref());
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
