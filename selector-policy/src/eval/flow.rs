@@ -87,6 +87,11 @@ impl Side<'_> {
         e.at(rule.loc.as_ref())
     }
 
+    /// A decision of this endpoint and direction, for `reason`.
+    fn decision(&self, reason: Reason, allow: bool) -> Decision {
+        Decision::bare(Some(self.epref.clone()), Some(self.d), reason, allow)
+    }
+
     fn push(&mut self, e: TraceEntry) {
         self.trace.push(e);
     }
@@ -99,12 +104,7 @@ impl Side<'_> {
             let tier_idx = ir.policies.get(first).map_or(0, |p| p.tier);
             let Some(tier) = ir.tiers.get(tier_idx) else {
                 debug_assert!(false, "policy with no tier");
-                return Some(Decision::bare(
-                    Some(self.epref.clone()),
-                    Some(self.d),
-                    Reason::EndOfTier,
-                    false,
-                ));
+                return Some(self.decision(Reason::EndOfTier, false));
             };
             let end = pols
                 .get(i..)
@@ -215,12 +215,7 @@ impl Side<'_> {
                     e.action = Some("Deny");
                     self.push(e);
                 }
-                let mut d = Decision::bare(
-                    Some(self.epref.clone()),
-                    Some(self.d),
-                    Reason::EndOfTier,
-                    false,
-                );
+                let mut d = self.decision(Reason::EndOfTier, false);
                 d.tier = Some(tier.name.to_string());
                 // The last enforced policy of the tier names where the drop happens.
                 if let Some(p) = in_tier
@@ -258,12 +253,7 @@ impl Side<'_> {
     fn profiles(&mut self, pkt: &Packet) -> Decision {
         let ir = self.ir;
         let Some(ep) = ir.endpoints.get(self.ep) else {
-            return Decision::bare(
-                Some(self.epref.clone()),
-                Some(self.d),
-                Reason::NoProfile,
-                false,
-            );
+            return self.decision(Reason::NoProfile, false);
         };
         for name in &ep.profiles {
             let Some(prof) = ir.profiles.get(name) else {
@@ -277,12 +267,7 @@ impl Side<'_> {
                     e.action = Some("Deny");
                     self.push(e);
                 }
-                let mut d = Decision::bare(
-                    Some(self.epref.clone()),
-                    Some(self.d),
-                    Reason::NoProfile,
-                    false,
-                );
+                let mut d = self.decision(Reason::NoProfile, false);
                 d.policy = Some(name.to_string());
                 d.kind = Some("Profile".into());
                 return d;
@@ -313,12 +298,7 @@ impl Side<'_> {
                     Action::Log => {}
                     Action::Pass => break,
                     Action::Allow | Action::Deny => {
-                        let mut d = Decision::bare(
-                            Some(self.epref.clone()),
-                            Some(self.d),
-                            Reason::Profile,
-                            rule.action == Action::Allow,
-                        );
+                        let mut d = self.decision(Reason::Profile, rule.action == Action::Allow);
                         d.policy = Some(name.to_string());
                         d.kind = Some("Profile".into());
                         d.rule = Some(ri);
@@ -338,12 +318,7 @@ impl Side<'_> {
             e.action = Some("Deny");
             self.push(e);
         }
-        Decision::bare(
-            Some(self.epref.clone()),
-            Some(self.d),
-            Reason::NoProfile,
-            false,
-        )
+        self.decision(Reason::NoProfile, false)
     }
 
     fn failsafe(&mut self, pkt: &Packet) -> Option<Decision> {
@@ -379,12 +354,7 @@ impl Side<'_> {
             self.push(e);
         }
         hit.map(|_| {
-            let mut d = Decision::bare(
-                Some(self.epref.clone()),
-                Some(self.d),
-                Reason::Failsafe,
-                true,
-            );
+            let mut d = self.decision(Reason::Failsafe, true);
             d.loc = ir.felix.loc.clone();
             d
         })
