@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::ir::{proto, Action, Dir, EndpointKind, Ir, Policy, Rule, Stage};
+use super::ir::{proto, Action, Dir, EndpointKind, Ir, Policy, Rule, Stage, Tier};
 use super::matching::{rule_matches, Doubts, Miss, Packet};
 use super::trace::{Decision, Event, Reason, TraceEntry};
 
@@ -35,6 +35,15 @@ fn rule_message(ri: usize, rule: &Rule, result: &Result<(), Miss<'_>>) -> String
         ),
     };
     s
+}
+
+/// `e` with the tier and policy it belongs to.
+fn in_policy(mut e: TraceEntry, tier: &Tier, p: &Policy) -> TraceEntry {
+    e.tier = Some(tier.name.clone());
+    e.policy = Some(p.name.clone());
+    e.kind = Some(p.kind.clone());
+    e.namespace = p.namespace.clone();
+    e
 }
 
 struct Side<'a> {
@@ -127,7 +136,7 @@ impl Side<'_> {
                 };
                 if p.staged {
                     if !self.quiet {
-                        let mut e = self.entry(
+                        let e = self.entry(
                             Event::Staged,
                             format!(
                                 "{} `{}` is staged: it selects this endpoint but does not decide",
@@ -135,24 +144,14 @@ impl Side<'_> {
                                 p.display()
                             ),
                         );
-                        e.tier = Some(tier.name.clone());
-                        e.policy = Some(p.name.clone());
-                        e.kind = Some(p.kind.clone());
-                        e.namespace = p.namespace.clone();
-                        let e = e.at(p.loc.as_ref());
-                        self.push(e);
+                        self.push(in_policy(e, tier, p).at(p.loc.as_ref()));
                     }
                     continue;
                 }
                 enforced = true;
                 if !self.quiet {
-                    let mut e = self.entry(Event::Policy, format!("{} `{}`", p.kind, p.display()));
-                    e.tier = Some(tier.name.clone());
-                    e.policy = Some(p.name.clone());
-                    e.kind = Some(p.kind.clone());
-                    e.namespace = p.namespace.clone();
-                    let e = e.at(p.loc.as_ref());
-                    self.push(e);
+                    let e = self.entry(Event::Policy, format!("{} `{}`", p.kind, p.display()));
+                    self.push(in_policy(e, tier, p).at(p.loc.as_ref()));
                 }
                 let rules = p.rules(self.d);
                 if rules.is_empty() && !self.quiet {
@@ -164,12 +163,8 @@ impl Side<'_> {
                 for (ri, rule) in rules.iter().enumerate() {
                     let result = rule_matches(ir, rule, pkt, self.doubts);
                     if !self.quiet {
-                        let mut e = self.rule_entry(ri, rule, &result);
-                        e.tier = Some(tier.name.clone());
-                        e.policy = Some(p.name.clone());
-                        e.kind = Some(p.kind.clone());
-                        e.namespace = p.namespace.clone();
-                        self.push(e);
+                        let e = self.rule_entry(ri, rule, &result);
+                        self.push(in_policy(e, tier, p));
                     }
                     if result.is_err() {
                         continue;
