@@ -373,13 +373,7 @@ impl Side<'_> {
                 format!("{} {}: {action} {what}", self.epref, self.d.name()),
             );
             e.action = Some(action);
-            e.tier = d.tier.as_deref().map(Arc::from);
-            e.policy = d.policy.as_deref().map(Arc::from);
-            e.kind = d.kind.as_deref().map(Arc::from);
-            e.namespace = d.namespace.as_deref().map(Arc::from);
-            e.rule = d.rule;
-            let e = e.at(d.loc.as_ref());
-            self.push(e);
+            self.push(e.decided_by(&d));
         }
         d
     }

@@ -6,7 +6,6 @@ use std::fmt;
 use std::net::IpAddr;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -588,12 +587,7 @@ fn finish(
         format!("flow {}: {}", action.to_lowercase(), describe(&decided)),
     );
     e.action = Some(action);
-    e.tier = decided.tier.as_deref().map(Arc::from);
-    e.policy = decided.policy.as_deref().map(Arc::from);
-    e.kind = decided.kind.as_deref().map(Arc::from);
-    e.namespace = decided.namespace.as_deref().map(Arc::from);
-    e.rule = decided.rule;
-    trace.push(e.at(decided.loc.as_ref()));
+    trace.push(e.decided_by(&decided));
     FlowVerdict {
         verdict,
         decided_by: decided,
