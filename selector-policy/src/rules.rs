@@ -236,6 +236,18 @@ impl<'a> SelectorCx<'a> {
     ) -> Diagnostic {
         Diagnostic::new(rule, self.file, span, message, Some(help.into()))
     }
+
+    /// The syntax error `e` of the selector text `t` as a finding of `rule`, with the
+    /// parser's own message and help, at the error's place in the file.
+    pub fn parse_error(&self, rule: &'static Rule, t: &TextCx<'_>, e: &ParseError) -> Diagnostic {
+        Diagnostic::new(
+            rule,
+            self.file,
+            t.file_range(e.span()),
+            e.message().to_string(),
+            e.help().map(str::to_string),
+        )
+    }
 }
 
 /// What one policy of the input applies to.

@@ -140,26 +140,85 @@ pub struct Loaded {
     pub error: Option<YamlError>,
 }
 
-enum Frame {
-    Seq {
-        items: Vec<Node>,
-        cost: usize,
-        start: usize,
-        tag: Option<String>,
-        anchor: usize,
-        flow: bool,
-        in_flow: bool,
-    },
+struct Frame {
+    body: Body,
+    /// Alias-budget cost of the collection and its items so far.
+    cost: usize,
+    start: usize,
+    tag: Option<String>,
+    anchor: usize,
+    /// Written in flow style (`[...]` / `{...}`).
+    flow: bool,
+    /// Inside a flow collection.
+    in_flow: bool,
+}
+
+/// The items of an open collection so far.
+enum Body {
+    Seq(Vec<Node>),
+    /// The entries, and a key still waiting for its value.
     Map {
         entries: Vec<(Node, Node)>,
-        cost: usize,
         key: Option<Node>,
-        start: usize,
-        tag: Option<String>,
-        anchor: usize,
-        flow: bool,
-        in_flow: bool,
     },
+}
+
+/// Whether a node opened on top of `stack` is inside a flow collection.
+fn in_flow(stack: &[Frame]) -> bool {
+    stack.last().is_some_and(|f| f.flow || f.in_flow)
+}
+
+impl Frame {
+    /// Opens a collection at `r` on top of `stack`; flow style when its text starts with its
+    /// kind's bracket.
+    fn open(
+        stack: &mut Vec<Frame>,
+        body: Body,
+        text: &str,
+        r: Range<usize>,
+        anchor: usize,
+        tag: Option<&saphyr_parser::Tag>,
+    ) {
+        let bracket = match body {
+            Body::Seq(_) => '[',
+            Body::Map { .. } => '{',
+        };
+        let in_flow = in_flow(stack);
+        stack.push(Frame {
+            flow: text.get(r.clone()).is_some_and(|s| s.starts_with(bracket)),
+            body,
+            cost: 1,
+            start: r.start,
+            tag: tag_text(tag),
+            anchor,
+            in_flow,
+        });
+    }
+
+    /// The node of the collection, ending at `end`.
+    fn close(self, end: usize) -> Node {
+        Node {
+            value: match self.body {
+                Body::Seq(items) => Value::Seq(items),
+                Body::Map { entries, .. } => Value::Map(entries),
+            },
+            span: self.start..end.max(self.start),
+            tag: self.tag,
+            in_flow: self.in_flow,
+        }
+    }
+
+    /// Adds a completed item: a sequence item, or a mapping's key or value.
+    fn push(&mut self, node: Node, cost: usize) {
+        self.cost = self.cost.saturating_add(cost);
+        match &mut self.body {
+            Body::Seq(items) => items.push(node),
+            Body::Map { entries, key } => match key.take() {
+                Some(k) => entries.push((k, node)),
+                None => *key = Some(node),
+            },
+        }
+    }
 }
 
 fn tag_text(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
@@ -197,13 +256,6 @@ pub fn load(text: &str) -> Loaded {
     let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
     let budget = alias_budget(text.len());
     let mut expanded = 0usize;
-
-    let in_flow = |stack: &[Frame]| match stack.last() {
-        Some(Frame::Seq { flow, in_flow, .. }) | Some(Frame::Map { flow, in_flow, .. }) => {
-            *flow || *in_flow
-        }
-        None => false,
-    };
 
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
@@ -270,77 +322,23 @@ pub fn load(text: &str) -> Loaded {
                 break;
             }
             Event::SequenceStart(anchor, tag) => {
-                let r = range(&span);
-                let flow = text.get(r.clone()).is_some_and(|s| s.starts_with('['));
-                let inner = in_flow(&stack);
-                stack.push(Frame::Seq {
-                    items: Vec::new(),
-                    cost: 1,
-                    start: r.start,
-                    tag: tag_text(tag.as_deref()),
-                    anchor,
-                    flow,
-                    in_flow: inner,
-                });
+                let body = Body::Seq(Vec::new());
+                Frame::open(&mut stack, body, text, range(&span), anchor, tag.as_deref());
                 continue;
             }
             Event::MappingStart(anchor, tag) => {
-                let r = range(&span);
-                let flow = text.get(r.clone()).is_some_and(|s| s.starts_with('{'));
-                let inner = in_flow(&stack);
-                stack.push(Frame::Map {
+                let body = Body::Map {
                     entries: Vec::new(),
-                    cost: 1,
                     key: None,
-                    start: r.start,
-                    tag: tag_text(tag.as_deref()),
-                    anchor,
-                    flow,
-                    in_flow: inner,
-                });
+                };
+                Frame::open(&mut stack, body, text, range(&span), anchor, tag.as_deref());
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let end = range(&span).end;
-                let (node, anchor, cost) = match stack.pop() {
-                    Some(Frame::Seq {
-                        items,
-                        cost,
-                        start,
-                        tag,
-                        anchor,
-                        in_flow,
-                        ..
-                    }) => (
-                        Node {
-                            value: Value::Seq(items),
-                            span: start..end.max(start),
-                            tag,
-                            in_flow,
-                        },
-                        anchor,
-                        cost,
-                    ),
-                    Some(Frame::Map {
-                        entries,
-                        cost,
-                        start,
-                        tag,
-                        anchor,
-                        in_flow,
-                        ..
-                    }) => (
-                        Node {
-                            value: Value::Map(entries),
-                            span: start..end.max(start),
-                            tag,
-                            in_flow,
-                        },
-                        anchor,
-                        cost,
-                    ),
-                    None => continue,
-                };
+                let Some(frame) = stack.pop() else { continue };
+                let (anchor, cost) = (frame.anchor, frame.cost);
+                let node = frame.close(end);
                 if anchor > 0 {
                     anchors.insert(anchor, (node.clone(), cost));
                 }
@@ -353,22 +351,7 @@ pub fn load(text: &str) -> Loaded {
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,
         };
         match stack.last_mut() {
-            Some(Frame::Seq { items, cost: c, .. }) => {
-                *c = c.saturating_add(cost);
-                items.push(node)
-            }
-            Some(Frame::Map {
-                entries,
-                key,
-                cost: c,
-                ..
-            }) => {
-                *c = c.saturating_add(cost);
-                match key.take() {
-                    Some(k) => entries.push((k, node)),
-                    None => *key = Some(node),
-                }
-            }
+            Some(frame) => frame.push(node, cost),
             None => {
                 if !node.is_null() {
                     loaded.documents.push(node);

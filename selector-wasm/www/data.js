@@ -58,9 +58,11 @@ export const ENDPOINTS = [
 /** The first selector shown: the seed's policy selector for Calico nodes. */
 export const DEFAULT_SELECTOR = 'running-calico == "true"';
 
-/** The seed's allow-list policies and host endpoints, as one multi-document YAML file. */
-export const SEED_POLICY = `# From "Secure Calico Prometheus endpoints" (allow-list approach).
-apiVersion: projectcalico.org/v3
+// The allow-list manifests of the guide, one text per file of examples/secure-prometheus/allow-list;
+// the editor's seed and the Traffic tab (traffic-data.js) are built from the same texts.
+
+/** host-endpoints.yaml (the same in the guide's allow-list and deny-list folders). */
+export const HOST_ENDPOINTS = `apiVersion: projectcalico.org/v3
 kind: HostEndpoint
 metadata:
   name: kubeadm-master.eth0
@@ -83,8 +85,10 @@ spec:
   interfaceName: eth0
   expectedIPs:
     - 10.100.0.16
----
-apiVersion: projectcalico.org/v3
+`;
+
+/** allow-list/calico-prometheus-policy.yaml: Calico nodes' Prometheus port, allow-listed. */
+export const ALLOW_NODE_PROMETHEUS = `apiVersion: projectcalico.org/v3
 kind: GlobalNetworkPolicy
 metadata:
   name: restrict-calico-node-prometheus
@@ -103,8 +107,10 @@ spec:
       destination:
         ports:
           - 9091
----
-apiVersion: projectcalico.org/v3
+`;
+
+/** allow-list/kube-controllers-prometheus-policy.yaml. */
+export const ALLOW_KUBE_CONTROLLERS_PROMETHEUS = `apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
 metadata:
   name: restrict-kube-controllers-prometheus
@@ -122,8 +128,10 @@ spec:
       destination:
         ports:
           - 9094
----
-apiVersion: projectcalico.org/v3
+`;
+
+/** allow-list/calico-prometheus-set.yaml: the one address allowed to scrape. */
+export const ALLOW_PROMETHEUS_SET = `apiVersion: projectcalico.org/v3
 kind: GlobalNetworkSet
 metadata:
   name: calico-prometheus-set
@@ -133,6 +141,14 @@ spec:
   nets:
     - 172.15.0.101/32
 `;
+
+/** The seed's allow-list policies and host endpoints, as one multi-document YAML file. */
+export const SEED_POLICY = [
+  `# From "Secure Calico Prometheus endpoints" (allow-list approach).\n${HOST_ENDPOINTS}`,
+  ALLOW_NODE_PROMETHEUS,
+  ALLOW_KUBE_CONTROLLERS_PROMETHEUS,
+  ALLOW_PROMETHEUS_SET,
+].join("---\n");
 
 /** The seed's deny-list policy with the mistakes people make when typing selectors. */
 export const BUGGY_POLICY = `apiVersion: projectcalico.org/v3

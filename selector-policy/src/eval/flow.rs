@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::ir::{proto, Action, Dir, EndpointKind, Ir, Policy, Rule, Stage};
+use super::ir::{proto, Action, Dir, EndpointKind, Ir, Policy, Rule, Stage, Tier};
 use super::matching::{rule_matches, Doubts, Miss, Packet};
 use super::trace::{Decision, Event, Reason, TraceEntry};
 
@@ -35,6 +35,15 @@ fn rule_message(ri: usize, rule: &Rule, result: &Result<(), Miss<'_>>) -> String
         ),
     };
     s
+}
+
+/// `e` with the tier and policy it belongs to.
+fn in_policy(mut e: TraceEntry, tier: &Tier, p: &Policy) -> TraceEntry {
+    e.tier = Some(tier.name.clone());
+    e.policy = Some(p.name.clone());
+    e.kind = Some(p.kind.clone());
+    e.namespace = p.namespace.clone();
+    e
 }
 
 struct Side<'a> {
@@ -76,6 +85,22 @@ impl Side<'_> {
         TraceEntry::new(Some(self.d), Some(&self.epref), event, message)
     }
 
+    /// The trace entry of rule `ri` and its match result; the caller names the policy or
+    /// profile the rule belongs to.
+    fn rule_entry(&self, ri: usize, rule: &Rule, result: &Result<(), Miss<'_>>) -> TraceEntry {
+        let mut e = self.entry(Event::Rule, rule_message(ri, rule, result));
+        e.rule = Some(ri);
+        e.action = Some(rule.action.name());
+        e.matched = Some(result.is_ok());
+        e.failed = result.as_ref().err().map(|m| m.field.to_string());
+        e.at(rule.loc.as_ref())
+    }
+
+    /// A decision of this endpoint and direction, for `reason`.
+    fn decision(&self, reason: Reason, allow: bool) -> Decision {
+        Decision::bare(Some(self.epref.clone()), Some(self.d), reason, allow)
+    }
+
     fn push(&mut self, e: TraceEntry) {
         self.trace.push(e);
     }
@@ -88,12 +113,7 @@ impl Side<'_> {
             let tier_idx = ir.policies.get(first).map_or(0, |p| p.tier);
             let Some(tier) = ir.tiers.get(tier_idx) else {
                 debug_assert!(false, "policy with no tier");
-                return Some(Decision::bare(
-                    Some(self.epref.clone()),
-                    Some(self.d),
-                    Reason::EndOfTier,
-                    false,
-                ));
+                return Some(self.decision(Reason::EndOfTier, false));
             };
             let end = pols
                 .get(i..)
@@ -116,7 +136,7 @@ impl Side<'_> {
                 };
                 if p.staged {
                     if !self.quiet {
-                        let mut e = self.entry(
+                        let e = self.entry(
                             Event::Staged,
                             format!(
                                 "{} `{}` is staged: it selects this endpoint but does not decide",
@@ -124,24 +144,14 @@ impl Side<'_> {
                                 p.display()
                             ),
                         );
-                        e.tier = Some(tier.name.clone());
-                        e.policy = Some(p.name.clone());
-                        e.kind = Some(p.kind.clone());
-                        e.namespace = p.namespace.clone();
-                        let e = e.at(p.loc.as_ref());
-                        self.push(e);
+                        self.push(in_policy(e, tier, p).at(p.loc.as_ref()));
                     }
                     continue;
                 }
                 enforced = true;
                 if !self.quiet {
-                    let mut e = self.entry(Event::Policy, format!("{} `{}`", p.kind, p.display()));
-                    e.tier = Some(tier.name.clone());
-                    e.policy = Some(p.name.clone());
-                    e.kind = Some(p.kind.clone());
-                    e.namespace = p.namespace.clone();
-                    let e = e.at(p.loc.as_ref());
-                    self.push(e);
+                    let e = self.entry(Event::Policy, format!("{} `{}`", p.kind, p.display()));
+                    self.push(in_policy(e, tier, p).at(p.loc.as_ref()));
                 }
                 let rules = p.rules(self.d);
                 if rules.is_empty() && !self.quiet {
@@ -153,17 +163,8 @@ impl Side<'_> {
                 for (ri, rule) in rules.iter().enumerate() {
                     let result = rule_matches(ir, rule, pkt, self.doubts);
                     if !self.quiet {
-                        let mut e = self.entry(Event::Rule, rule_message(ri, rule, &result));
-                        e.tier = Some(tier.name.clone());
-                        e.policy = Some(p.name.clone());
-                        e.kind = Some(p.kind.clone());
-                        e.namespace = p.namespace.clone();
-                        e.rule = Some(ri);
-                        e.action = Some(rule.action.name());
-                        e.matched = Some(result.is_ok());
-                        e.failed = result.as_ref().err().map(|m| m.field.to_string());
-                        let e = e.at(rule.loc.as_ref());
-                        self.push(e);
+                        let e = self.rule_entry(ri, rule, &result);
+                        self.push(in_policy(e, tier, p));
                     }
                     if result.is_err() {
                         continue;
@@ -209,12 +210,7 @@ impl Side<'_> {
                     e.action = Some("Deny");
                     self.push(e);
                 }
-                let mut d = Decision::bare(
-                    Some(self.epref.clone()),
-                    Some(self.d),
-                    Reason::EndOfTier,
-                    false,
-                );
+                let mut d = self.decision(Reason::EndOfTier, false);
                 d.tier = Some(tier.name.to_string());
                 // The last enforced policy of the tier names where the drop happens.
                 if let Some(p) = in_tier
@@ -252,12 +248,7 @@ impl Side<'_> {
     fn profiles(&mut self, pkt: &Packet) -> Decision {
         let ir = self.ir;
         let Some(ep) = ir.endpoints.get(self.ep) else {
-            return Decision::bare(
-                Some(self.epref.clone()),
-                Some(self.d),
-                Reason::NoProfile,
-                false,
-            );
+            return self.decision(Reason::NoProfile, false);
         };
         for name in &ep.profiles {
             let Some(prof) = ir.profiles.get(name) else {
@@ -271,12 +262,7 @@ impl Side<'_> {
                     e.action = Some("Deny");
                     self.push(e);
                 }
-                let mut d = Decision::bare(
-                    Some(self.epref.clone()),
-                    Some(self.d),
-                    Reason::NoProfile,
-                    false,
-                );
+                let mut d = self.decision(Reason::NoProfile, false);
                 d.policy = Some(name.to_string());
                 d.kind = Some("Profile".into());
                 return d;
@@ -295,14 +281,9 @@ impl Side<'_> {
             for (ri, rule) in rules.iter().enumerate() {
                 let result = rule_matches(ir, rule, pkt, self.doubts);
                 if !self.quiet {
-                    let mut e = self.entry(Event::Rule, rule_message(ri, rule, &result));
+                    let mut e = self.rule_entry(ri, rule, &result);
                     e.policy = Some(Arc::from(name.as_str()));
                     e.kind = Some("Profile".into());
-                    e.rule = Some(ri);
-                    e.action = Some(rule.action.name());
-                    e.matched = Some(result.is_ok());
-                    e.failed = result.as_ref().err().map(|m| m.field.to_string());
-                    let e = e.at(rule.loc.as_ref());
                     self.push(e);
                 }
                 if result.is_err() {
@@ -312,12 +293,7 @@ impl Side<'_> {
                     Action::Log => {}
                     Action::Pass => break,
                     Action::Allow | Action::Deny => {
-                        let mut d = Decision::bare(
-                            Some(self.epref.clone()),
-                            Some(self.d),
-                            Reason::Profile,
-                            rule.action == Action::Allow,
-                        );
+                        let mut d = self.decision(Reason::Profile, rule.action == Action::Allow);
                         d.policy = Some(name.to_string());
                         d.kind = Some("Profile".into());
                         d.rule = Some(ri);
@@ -337,12 +313,7 @@ impl Side<'_> {
             e.action = Some("Deny");
             self.push(e);
         }
-        Decision::bare(
-            Some(self.epref.clone()),
-            Some(self.d),
-            Reason::NoProfile,
-            false,
-        )
+        self.decision(Reason::NoProfile, false)
     }
 
     fn failsafe(&mut self, pkt: &Packet) -> Option<Decision> {
@@ -378,12 +349,7 @@ impl Side<'_> {
             self.push(e);
         }
         hit.map(|_| {
-            let mut d = Decision::bare(
-                Some(self.epref.clone()),
-                Some(self.d),
-                Reason::Failsafe,
-                true,
-            );
+            let mut d = self.decision(Reason::Failsafe, true);
             d.loc = ir.felix.loc.clone();
             d
         })
@@ -407,13 +373,7 @@ impl Side<'_> {
                 format!("{} {}: {action} {what}", self.epref, self.d.name()),
             );
             e.action = Some(action);
-            e.tier = d.tier.as_deref().map(Arc::from);
-            e.policy = d.policy.as_deref().map(Arc::from);
-            e.kind = d.kind.as_deref().map(Arc::from);
-            e.namespace = d.namespace.as_deref().map(Arc::from);
-            e.rule = d.rule;
-            let e = e.at(d.loc.as_ref());
-            self.push(e);
+            self.push(e.decided_by(&d));
         }
         d
     }

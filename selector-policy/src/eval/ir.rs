@@ -10,6 +10,9 @@ use std::sync::Arc;
 
 use selector_core::Selector;
 
+/// A rule's or policy's action: the model's own type, already checked.
+pub use crate::model::spec::Action;
+
 /// Where a resource or rule was written: file, 1-based line, and that line's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loc {
@@ -177,36 +180,6 @@ pub mod proto {
             UDPLITE => "UDPLite".into(),
             n => n.to_string(),
         }
-    }
-}
-
-/// A rule's or policy's action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Accept; ends this endpoint and direction.
-    Allow,
-    /// Drop.
-    Deny,
-    /// Skip the rest of the tier.
-    Pass,
-    /// Log and continue.
-    Log,
-}
-
-impl Action {
-    /// Calico's spelling.
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Allow => "Allow",
-            Action::Deny => "Deny",
-            Action::Pass => "Pass",
-            Action::Log => "Log",
-        }
-    }
-
-    /// Whether a matching rule with this action ends evaluation of its policy.
-    pub fn ends(self) -> bool {
-        !matches!(self, Action::Log)
     }
 }
 

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use selector_core::index::SelectorIndex;
 
 use super::ir::{
-    proto, Action, Cidr, Endpoint, EndpointKind, EndpointToHost, Entity, Failsafe, Felix, Icmp, Ir,
-    Loc, NamedPort, NetSet, PeerSel, Policy, PortMatch, Profile, Rule, Stage, Tier,
+    proto, Cidr, Endpoint, EndpointKind, EndpointToHost, Entity, Failsafe, Felix, Icmp, Ir, Loc,
+    NamedPort, NetSet, PeerSel, Policy, PortMatch, Profile, Rule, Stage, Tier,
 };
 use crate::model::k8s_policy;
 use crate::model::spec::{self as ms, EntityRule, Net, PolicySpec, RuleSpec, Spec};
@@ -186,12 +186,8 @@ fn entity(
 }
 
 fn rule(ctx: &mut Ctx, file: usize, r: &RuleSpec, namespace: Option<&str>) -> Result<Rule, String> {
-    let action = match opt(&r.action, "action")? {
-        Some(ms::Action::Allow) => Action::Allow,
-        Some(ms::Action::Deny) => Action::Deny,
-        Some(ms::Action::Pass) => Action::Pass,
-        Some(ms::Action::Log) => Action::Log,
-        None => return Err("a rule has no `action`".into()),
+    let Some(&action) = opt(&r.action, "action")? else {
+        return Err("a rule has no `action`".into());
     };
     let ip_version = match opt(&r.ip_version, "ipVersion")? {
         None => None,

@@ -6,7 +6,6 @@ use std::fmt;
 use std::net::IpAddr;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -420,6 +419,18 @@ impl Cluster {
         let egress_ok = egress.as_ref().is_none_or(Decision::allows);
         let mut ingress = None;
         if let Some(di) = dst.ep {
+            let ingress_side = |trace: &mut Vec<TraceEntry>, doubts: &mut Doubts, quiet: bool| {
+                eval_side(
+                    ir,
+                    applies(di),
+                    di,
+                    Dir::Ingress,
+                    &pkt,
+                    trace,
+                    doubts,
+                    quiet,
+                )
+            };
             if s_pod && d_host && same_node {
                 let eth = ir.felix.endpoint_to_host;
                 let dref = dep_e.map(|e| e.reference());
@@ -427,16 +438,7 @@ impl Cluster {
                     EndpointToHost::Return => {
                         doubts.add("defaultEndpointToHostAction is Return: the host's own INPUT rules then decide; the host endpoint's ingress policy is evaluated here".into());
                         if egress_ok {
-                            ingress = Some(eval_side(
-                                ir,
-                                applies(di),
-                                di,
-                                Dir::Ingress,
-                                &pkt,
-                                &mut trace,
-                                &mut doubts,
-                                quiet,
-                            ));
+                            ingress = Some(ingress_side(&mut trace, &mut doubts, quiet));
                         }
                     }
                     EndpointToHost::Drop | EndpointToHost::Accept => {
@@ -461,30 +463,12 @@ impl Cluster {
                     }
                 }
             } else if egress_ok {
-                ingress = Some(eval_side(
-                    ir,
-                    applies(di),
-                    di,
-                    Dir::Ingress,
-                    &pkt,
-                    &mut trace,
-                    &mut doubts,
-                    quiet,
-                ));
+                ingress = Some(ingress_side(&mut trace, &mut doubts, quiet));
             } else {
                 // Not reached: the packet was dropped at the source. Report the side anyway.
                 let mut t = Vec::new();
                 let mut dd = Doubts::default();
-                ingress = Some(eval_side(
-                    ir,
-                    applies(di),
-                    di,
-                    Dir::Ingress,
-                    &pkt,
-                    &mut t,
-                    &mut dd,
-                    true,
-                ));
+                ingress = Some(ingress_side(&mut t, &mut dd, true));
             }
         }
         if s_pod && d_host && !same_node {
@@ -603,12 +587,7 @@ fn finish(
         format!("flow {}: {}", action.to_lowercase(), describe(&decided)),
     );
     e.action = Some(action);
-    e.tier = decided.tier.as_deref().map(Arc::from);
-    e.policy = decided.policy.as_deref().map(Arc::from);
-    e.kind = decided.kind.as_deref().map(Arc::from);
-    e.namespace = decided.namespace.as_deref().map(Arc::from);
-    e.rule = decided.rule;
-    trace.push(e.at(decided.loc.as_ref()));
+    trace.push(e.decided_by(&decided));
     FlowVerdict {
         verdict,
         decided_by: decided,

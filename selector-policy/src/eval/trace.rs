@@ -173,6 +173,16 @@ impl TraceEntry {
         }
     }
 
+    /// The entry naming where `d` was decided: its policy, rule and source location.
+    pub(crate) fn decided_by(mut self, d: &Decision) -> TraceEntry {
+        self.tier = d.tier.as_deref().map(Arc::from);
+        self.policy = d.policy.as_deref().map(Arc::from);
+        self.kind = d.kind.as_deref().map(Arc::from);
+        self.namespace = d.namespace.as_deref().map(Arc::from);
+        self.rule = d.rule;
+        self.at(d.loc.as_ref())
+    }
+
     pub(crate) fn at(mut self, loc: Option<&Loc>) -> TraceEntry {
         if let Some(l) = loc {
             self.file = Some(l.file.clone());

@@ -343,6 +343,23 @@ impl<'t> Reader<'t> {
         Spanned::new(Err(self.raw(n, true)), n.span.clone(), key.span.clone())
     }
 
+    /// A scalar of `kind` that `convert` accepts; a wrong-type issue naming `expected`
+    /// when `v` is another kind or `convert` refuses its text (`path` is built only then).
+    fn scalar<T>(
+        &mut self,
+        k: &Node,
+        v: &Node,
+        path: impl FnOnce() -> String,
+        kind: RawKind,
+        expected: &'static str,
+        convert: impl FnOnce(&str) -> Option<T>,
+    ) -> Val<T> {
+        match v.as_str().filter(|_| raw_kind(v) == kind).and_then(convert) {
+            Some(x) => Spanned::new(Ok(x), v.span.clone(), k.span.clone()),
+            None => self.wrong(k, v, path(), expected),
+        }
+    }
+
     fn bad_value<T>(&self, key: &Node, n: &Node) -> Val<T> {
         Spanned::new(Err(self.raw(n, false)), n.span.clone(), key.span.clone())
     }
@@ -428,12 +445,14 @@ impl<'t> Reader<'t> {
             // `selector: !has(x)`: YAML reads a tag, not the text; never an empty string.
             return self.bad_value(k, v);
         }
-        match (raw_kind(v), v.as_str()) {
-            (RawKind::String, Some(s)) => {
-                Spanned::new(Ok(s.to_string()), v.span.clone(), k.span.clone())
-            }
-            _ => self.wrong(k, v, path, "a string"),
-        }
+        self.scalar(
+            k,
+            v,
+            || path,
+            RawKind::String,
+            "a string",
+            |s| Some(s.to_string()),
+        )
     }
 
     /// A string field.
@@ -445,19 +464,22 @@ impl<'t> Reader<'t> {
     /// A number field.
     fn float(&mut self, m: &MapView<'_>, name: &str) -> Option<Val<f64>> {
         let (k, v) = m.get(name)?;
-        match (raw_kind(v), v.as_str().and_then(number)) {
-            (RawKind::Number, Some(x)) => Some(Spanned::new(Ok(x), v.span.clone(), k.span.clone())),
-            _ => Some(self.wrong(k, v, m.path(name), "a number")),
-        }
+        Some(self.scalar(k, v, || m.path(name), RawKind::Number, "a number", number))
     }
 
     fn int_node(&mut self, k: &Node, v: &Node, path: String) -> Val<i64> {
-        match (raw_kind(v), v.as_str().and_then(number)) {
-            (RawKind::Number, Some(x)) if x.fract() == 0.0 && x.abs() < 9.0e15 => {
-                Spanned::new(Ok(x as i64), v.span.clone(), k.span.clone())
-            }
-            _ => self.wrong(k, v, path, "an integer"),
-        }
+        self.scalar(
+            k,
+            v,
+            || path,
+            RawKind::Number,
+            "an integer",
+            |s| {
+                number(s)
+                    .filter(|x| x.fract() == 0.0 && x.abs() < 9.0e15)
+                    .map(|x| x as i64)
+            },
+        )
     }
 
     /// An integer field.
@@ -469,14 +491,14 @@ impl<'t> Reader<'t> {
     /// A boolean field.
     fn boolean(&mut self, m: &MapView<'_>, name: &str) -> Option<Val<bool>> {
         let (k, v) = m.get(name)?;
-        match (raw_kind(v), v.as_str()) {
-            (RawKind::Bool, Some(s)) => Some(Spanned::new(
-                Ok(bool_value(s)),
-                v.span.clone(),
-                k.span.clone(),
-            )),
-            _ => Some(self.wrong(k, v, m.path(name), "true or false")),
-        }
+        Some(self.scalar(
+            k,
+            v,
+            || m.path(name),
+            RawKind::Bool,
+            "true or false",
+            |s| Some(bool_value(s)),
+        ))
     }
 
     /// A string field whose text must parse with `parse` (kept raw when it does not).

@@ -57,6 +57,21 @@ impl Action {
             _ => return None,
         })
     }
+
+    /// Calico's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Allow => "Allow",
+            Action::Deny => "Deny",
+            Action::Pass => "Pass",
+            Action::Log => "Log",
+        }
+    }
+
+    /// Whether a matching rule with this action ends evaluation of its policy.
+    pub fn ends(self) -> bool {
+        !matches!(self, Action::Log)
+    }
 }
 
 /// A policy type.
@@ -449,6 +464,27 @@ pub fn rules_of(list: &Option<Val<Vec<Val<RuleSpec>>>>) -> impl Iterator<Item = 
         .filter_map(|r| r.value.as_ref().ok())
 }
 
+/// The types a `types` / `policyTypes` list spells out, skipping entries that did not decode.
+pub fn written_types(list: &Option<List<PolicyType>>) -> Vec<PolicyType> {
+    list.get()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.get().copied())
+        .collect()
+}
+
+/// (ingress, egress) as a types list writes them; `None` when it names no type, so the
+/// kind's own defaulting applies.
+fn written_directions(list: &Option<List<PolicyType>>) -> Option<(bool, bool)> {
+    let written = written_types(list);
+    (!written.is_empty()).then(|| {
+        (
+            written.contains(&PolicyType::Ingress),
+            written.contains(&PolicyType::Egress),
+        )
+    })
+}
+
 impl PolicySpec {
     /// The tier, `default` when empty.
     pub fn tier_name(&self) -> &str {
@@ -466,18 +502,8 @@ impl PolicySpec {
     /// The effective types (ingress, egress): as written, or Calico's default (`[Ingress]`
     /// unless there are egress rules and no ingress rules, both when both have rules).
     pub fn effective_types(&self) -> (bool, bool) {
-        let written: Vec<PolicyType> = self
-            .types
-            .get()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t.get().copied())
-            .collect();
-        if !written.is_empty() {
-            return (
-                written.contains(&PolicyType::Ingress),
-                written.contains(&PolicyType::Egress),
-            );
+        if let Some(dirs) = written_directions(&self.types) {
+            return dirs;
         }
         let has_in = rules_of(&self.ingress).next().is_some();
         let has_eg = rules_of(&self.egress).next().is_some();
@@ -930,18 +956,8 @@ impl K8sPolicySpec {
     /// Effective (ingress, egress) after Kubernetes' defaulting: as written, else `Ingress`
     /// plus `Egress` when egress rules exist.
     pub fn effective_types(&self) -> (bool, bool) {
-        let written: Vec<PolicyType> = self
-            .policy_types
-            .get()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t.get().copied())
-            .collect();
-        if !written.is_empty() {
-            return (
-                written.contains(&PolicyType::Ingress),
-                written.contains(&PolicyType::Egress),
-            );
+        if let Some(dirs) = written_directions(&self.policy_types) {
+            return dirs;
         }
         let has_eg = self.egress.get().is_some_and(|v| !v.is_empty());
         (true, has_eg)

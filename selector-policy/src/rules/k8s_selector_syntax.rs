@@ -54,13 +54,7 @@ fn check(cx: &SelectorCx<'_>, out: &mut Vec<Diagnostic>) {
                     },
                 ));
             } else if e.kind() == ErrorKind::KubernetesSetSyntax {
-                out.push(Diagnostic::new(
-                    &RULE,
-                    cx.file,
-                    t.file_range(e.span()),
-                    e.message().to_string(),
-                    e.help().map(str::to_string),
-                ));
+                out.push(cx.parse_error(&RULE, t, e));
             }
         }
         ValueCx::NotAString => {}

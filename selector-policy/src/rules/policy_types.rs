@@ -1,7 +1,7 @@
 //! Rule `policy-types`: `types` that leave rules unused, or that depend on how the policy
 //! is applied.
 
-use crate::model::spec::{rules_of, PolicyType, Spec};
+use crate::model::spec::{rules_of, written_types, PolicyType, Spec};
 use crate::model::value::ValExt;
 use crate::resource::Resource;
 use crate::validate::Ctx;
@@ -43,13 +43,7 @@ pub(crate) fn check(cx: &mut Ctx<'_>, res: &Resource) {
     }) {
         return; // `invalid-type` / `invalid-value` report it
     }
-    let written: Vec<PolicyType> = p
-        .types
-        .get()
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.get().copied())
-        .collect();
+    let written = written_types(&p.types);
     let dirs = [
         (PolicyType::Ingress, "ingress", &p.ingress),
         (PolicyType::Egress, "egress", &p.egress),

@@ -40,13 +40,7 @@ fn check(cx: &SelectorCx<'_>, out: &mut Vec<Diagnostic>) {
             if t.k8s_equivalent.is_some() || e.kind() == ErrorKind::KubernetesSetSyntax {
                 return;
             }
-            out.push(Diagnostic::new(
-                &RULE,
-                cx.file,
-                t.file_range(e.span()),
-                e.message().to_string(),
-                e.help().map(str::to_string),
-            ));
+            out.push(cx.parse_error(&RULE, t, e));
         }
         ValueCx::K8sObject(_) => {}
     }
