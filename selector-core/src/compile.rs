@@ -41,11 +41,10 @@ const SHARED_LABELS_UP_TO: usize = 32;
 struct Recorder<'p> {
     nodes: &'p mut Nodes,
     members: &'p mut Members,
-    placements: &'p Placements,
+    /// Per tree node, the node its test was placed at.
+    places: &'p Places,
     /// How many tests were put in their place; any other count is an impossible state.
     placed: usize,
-    /// Set when a test has no place (an impossible state).
-    misplaced: bool,
 }
 
 impl Sink for Recorder<'_> {
@@ -63,42 +62,24 @@ impl Sink for Recorder<'_> {
     }
     #[inline]
     fn test(&mut self, node: u32, label: Text, test: Test) {
-        let placement = self.placements.get(node as usize);
-        match placement.and_then(|p| Some((p, self.nodes.get_mut(p.at as usize)?))) {
-            Some((p, slot)) => {
-                *slot = Node {
-                    label,
-                    test,
-                    on_true: p.on_true,
-                    on_false: p.on_false,
-                };
-                self.placed += 1;
-            }
-            None => self.misplaced = true,
+        let at = self.places.get(node as usize).copied().unwrap_or(UNPLACED);
+        if let Some(slot) = self.nodes.get_mut(at as usize) {
+            slot.label = label;
+            slot.test = test;
+            self.placed += 1;
         }
     }
 }
 
-/// Where the linker put a tree node's label test: its node and that node's targets.
-#[derive(Debug, Clone, Copy)]
-struct Placement {
-    at: u32,
-    on_true: u32,
-    on_false: u32,
-}
+/// Per tree node, the program node the linker placed its label test at ([`UNPLACED`] for
+/// the other nodes).
+type Places = SmallVec<[u32; 16]>;
 
-/// Per tree node, its [`Placement`] (unused for nodes that are not label tests).
-type Placements = SmallVec<[Placement; 16]>;
+/// The place of a tree node that has none: no node of the program.
+const UNPLACED: u32 = u32::MAX;
 
-/// The placement of a tree node not (yet) placed: no node of the program.
-const UNLINKED: Placement = Placement {
-    at: u32::MAX,
-    on_true: FALSE,
-    on_false: FALSE,
-};
-
-/// A node that no test was put in: it leads nowhere but to "no match".
-const UNPLACED: Node = Node {
+/// A node that no test has been put in yet: it leads nowhere but to "no match".
+const EMPTY_NODE: Node = Node {
     label: Text { start: 0, end: 0 },
     test: Test::Has,
     on_true: FALSE,
@@ -121,7 +102,9 @@ pub(crate) struct Node {
 struct Linker<'a> {
     tree: &'a Tree,
     planner: Planner<'a>,
-    placements: &'a mut Placements,
+    places: &'a mut Places,
+    /// The program's nodes, one per test, whose targets the linker sets.
+    nodes: &'a mut Nodes,
     /// How many tests are not yet placed: the tree is visited last test first.
     unplaced: usize,
 }
@@ -160,21 +143,22 @@ impl Linker<'_> {
             | Kind::In { negated: true, .. } => (f, t),
             Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. } => (t, f),
         };
-        let (Some(at), Some(slot)) = (
+        let (Some(at), Some(place)) = (
             self.unplaced.checked_sub(1),
-            self.placements.get_mut(n as usize),
+            self.places.get_mut(n as usize),
         ) else {
             debug_assert!(false, "test {n} has no place");
             return FALSE;
         };
-        self.unplaced = at;
-        let at = at as u32;
-        *slot = Placement {
-            at,
-            on_true: t,
-            on_false: f,
+        let Some(node) = self.nodes.get_mut(at) else {
+            debug_assert!(false, "test {n} placed beyond the nodes");
+            return FALSE;
         };
-        at
+        node.on_true = t;
+        node.on_false = f;
+        self.unplaced = at;
+        *place = at as u32;
+        at as u32
     }
 }
 
@@ -370,27 +354,28 @@ impl Program {
             return;
         };
         let tests = tree.tests();
-        let mut placements = Placements::from_elem(UNLINKED, tree.node_count());
+        let mut places = Places::new();
+        places.extend(std::iter::repeat_n(UNPLACED, tree.node_count()));
+        self.nodes.extend(std::iter::repeat_n(EMPTY_NODE, tests));
         let mut linker = Linker {
             tree,
             planner: Planner::new(tree),
-            placements: &mut placements,
+            places: &mut places,
+            nodes: &mut self.nodes,
             unplaced: tests,
         };
         let entry = linker.link(root, TRUE, FALSE);
         let unplaced = linker.unplaced;
-        self.nodes.resize(tests, UNPLACED);
         let mut recorder = Recorder {
             nodes: &mut self.nodes,
             members: &mut self.members,
-            placements: &placements,
+            places: &places,
             placed: 0,
-            misplaced: false,
         };
         let printed = Printer::new(tree, text, &mut self.text)
             .recording(&mut recorder)
             .print();
-        if printed.is_none() || unplaced != 0 || recorder.misplaced || recorder.placed != tests {
+        if printed.is_none() || unplaced != 0 || recorder.placed != tests {
             // A tree that breaks its invariants (none does): fail closed.
             debug_assert!(false, "tests placed and printed do not agree");
             self.matches_nothing(source);

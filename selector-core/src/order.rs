@@ -121,7 +121,7 @@ pub(crate) struct Planner<'t> {
     tree: &'t Tree,
     /// Per tree node, the estimate of a chain nested in another chain's operands, once
     /// worked out (it is asked for again when its parent is ordered); empty until then.
-    chains: SmallVec<[Option<Estimate>; 16]>,
+    chains: Vec<Option<Estimate>>,
     /// How many chain estimates are under way (see [`Planner::chain`]).
     depth: u32,
 }
@@ -131,7 +131,7 @@ impl<'t> Planner<'t> {
     pub(crate) fn new(tree: &'t Tree) -> Planner<'t> {
         Planner {
             tree,
-            chains: SmallVec::new(),
+            chains: Vec::new(),
             depth: 0,
         }
     }
