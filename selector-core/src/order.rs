@@ -98,6 +98,9 @@ impl Estimate {
     }
 }
 
+/// How many operands a chain may have to be ordered on the stack.
+const SHORT_CHAIN: usize = 8;
+
 /// A chain's operands in the order to test them.
 pub(crate) enum Ordered<'t> {
     /// In the order they are written: the tree's own list.
@@ -139,19 +142,62 @@ impl<'t> Planner<'t> {
     /// The operands `kids` of a chain (`&&` when `is_and`) in the order to test them.
     pub(crate) fn order(&mut self, kids: Slice, is_and: bool) -> Ordered<'t> {
         let operands = self.tree.kids(kids);
-        let mut ranked: SmallVec<[(f32, u32); 8]> = SmallVec::with_capacity(operands.len());
-        let mut in_order = true;
-        for &k in operands {
-            let rank = self.estimate(k).rank(is_and);
-            in_order &= ranked.last().is_none_or(|last| last.0 <= rank);
-            ranked.push((rank, k));
+        // The ranks of a chain of the usual few operands, on the stack.
+        let mut ranks = [0f32; SHORT_CHAIN];
+        if operands.len() > ranks.len() {
+            return self.order_long(operands, is_and);
+        }
+        let (mut in_order, mut last) = (true, f32::NEG_INFINITY);
+        for (slot, &k) in ranks.iter_mut().zip(operands) {
+            let rank = self.rank(k, is_and);
+            in_order &= last <= rank;
+            last = rank;
+            *slot = rank;
         }
         if in_order {
+            return Ordered::AsWritten(operands);
+        }
+        // An insertion sort of both lists by rank: stable, so ties keep the source order.
+        let mut ordered: SmallVec<[u32; 8]> = SmallVec::from_slice(operands);
+        for i in 1..operands.len() {
+            let mut j = i;
+            while let (Some(&before), Some(&here)) = (ranks.get(j.wrapping_sub(1)), ranks.get(j)) {
+                if before <= here {
+                    break;
+                }
+                ranks.swap(j - 1, j);
+                ordered.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        Ordered::Moved(ordered)
+    }
+
+    /// [`Planner::order`] for a chain of more than [`SHORT_CHAIN`] operands.
+    #[cold]
+    fn order_long(&mut self, operands: &'t [u32], is_and: bool) -> Ordered<'t> {
+        let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(operands.len());
+        for &k in operands {
+            ranked.push((self.rank(k, is_and), k));
+        }
+        if ranked.is_sorted_by(|a, b| a.0 <= b.0) {
             return Ordered::AsWritten(operands);
         }
         // Stable: ties keep the source order.
         ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
         Ordered::Moved(ranked.iter().map(|r| r.1).collect())
+    }
+
+    /// The rank of operand `k` in a chain (`&&` when `is_and`): a label test's straight
+    /// from its kind, anything else's from its estimate.
+    #[inline(always)]
+    fn rank(&mut self, k: u32, is_and: bool) -> f32 {
+        let leaf = match self.tree.node(k).map(|n| n.kind) {
+            Some(Kind::Has { .. }) => Estimate::has(),
+            Some(Kind::Compare { cmp, .. }) => Estimate::compare(cmp),
+            _ => return self.estimate(k).rank(is_and),
+        };
+        leaf.rank(is_and)
     }
 
     /// The estimate of tree node `n`. Estimates only order operands, so a node the tree
