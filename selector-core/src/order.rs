@@ -292,6 +292,33 @@ mod tests {
     }
 
     #[test]
+    fn long_chains_are_ordered_too() {
+        // More operands than are ordered on the stack.
+        let src = (0..12)
+            .map(|i| format!("has(a{i})"))
+            .chain(["x == '1'".to_string()])
+            .collect::<Vec<_>>()
+            .join(" && ");
+        let mut expected = vec!["x".to_string()];
+        expected.extend((0..12).map(|i| format!("a{i}")));
+        assert_eq!(tested(&src), expected);
+        // Already in order: kept as written.
+        let src = ["x == '1'".to_string()]
+            .into_iter()
+            .chain((0..12).map(|i| format!("has(a{i})")))
+            .collect::<Vec<_>>()
+            .join(" && ");
+        assert_eq!(tested(&src), expected);
+        let s = Selector::parse(&src).unwrap();
+        let names: Vec<String> = (0..12).map(|i| format!("a{i}")).collect();
+        let mut labels: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();
+        labels.push(("x", "1"));
+        assert!(s.matches(&labels));
+        labels.retain(|(n, _)| *n != "a5");
+        assert!(!s.matches(&labels));
+    }
+
+    #[test]
     fn ties_keep_the_source_order() {
         assert_eq!(tested("a == 'x' && b == 'y' && c == 'z'"), ["a", "b", "c"]);
         assert_eq!(tested("has(c) || has(b) || has(a)"), ["c", "b", "a"]);
