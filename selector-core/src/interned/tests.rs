@@ -169,6 +169,9 @@ proptest! {
         prop_assert_eq!(interner.compile_frozen(&s).matches(&labels, &interner), expected);
         prop_assert_eq!(interner.compile(&s).matches(&labels, &interner), expected);
         prop_assert_eq!(s.matches(&interner.view(&labels)), expected);
+        // The graph view, read as the index reads it, agrees too.
+        prop_assert_eq!(graph_matches(&interner.compile_frozen(&s), &labels, &interner), expected);
+        prop_assert_eq!(graph_matches(&interner.compile(&s), &labels, &interner), expected);
     }
 }
 
@@ -215,20 +218,5 @@ fn the_graph_view_reads_has_and_one_member_sets_as_written() {
         let (yes, no) = (crate::compile::TRUE, crate::compile::FALSE);
         let expected_targets = if negated { (no, yes) } else { (yes, no) };
         assert_eq!((node.on_true, node.on_false), expected_targets, "{text}");
-    }
-}
-
-proptest! {
-    #[test]
-    fn the_graph_view_agrees_with_the_tree_walker(
-        text in selector_text(),
-        pairs in prop::collection::vec((label_name(), label_value()), 0..5),
-    ) {
-        let s = Selector::parse(&text).unwrap();
-        let mut interner = Interner::new();
-        let labels = interner.label_set(pairs.iter().map(|(n, v)| (n, v)));
-        let expected = walk::matches(s.ast(), pairs.as_slice());
-        prop_assert_eq!(graph_matches(&interner.compile_frozen(&s), &labels, &interner), expected);
-        prop_assert_eq!(graph_matches(&interner.compile(&s), &labels, &interner), expected);
     }
 }
