@@ -3,29 +3,19 @@
 // Screenshots are saved to <repo>/e2e-artifacts/ (or $E2E_ARTIFACTS).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { startServer } from "./server.mjs";
-import { openBrowser } from "./browser.mjs";
+import { ARTIFACTS, openEditor } from "./editor-page.mjs";
 
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? fileURLToPath(new URL("../../e2e-artifacts/", import.meta.url));
-mkdirSync(ARTIFACTS, { recursive: true });
 
-let server;
 let browser;
 let page;
 
 before(async () => {
-  server = await startServer();
-  browser = await openBrowser(server.url);
+  browser = await openEditor();
   page = browser.page;
-  await page.goto(`${server.url}/www/`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
 });
 
 after(async () => {
   await browser?.close();
-  await server?.close();
 });
 
 /** name → "true" | "false" | "unknown" for every endpoint card. */

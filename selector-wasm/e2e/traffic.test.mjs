@@ -3,33 +3,23 @@
 // deciding rule, whose YAML line is highlighted. Screenshots go to <repo>/e2e-artifacts/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { startServer } from "./server.mjs";
-import { openBrowser } from "./browser.mjs";
+import { ARTIFACTS, openEditor } from "./editor-page.mjs";
 import { DENY_LIST } from "../www/traffic-data.js";
 
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? fileURLToPath(new URL("../../e2e-artifacts/", import.meta.url));
-mkdirSync(ARTIFACTS, { recursive: true });
 const MASTER = "hostendpoint/kubeadm-master.eth0";
 
-let server;
 let browser;
 let page;
 
 before(async () => {
-  server = await startServer();
-  browser = await openBrowser(server.url);
+  browser = await openEditor();
   page = browser.page;
-  await page.goto(`${server.url}/www/`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   await page.click("#tab-traffic");
   await page.waitForSelector("#panel-traffic:not([hidden])");
 });
 
 after(async () => {
   await browser?.close();
-  await server?.close();
 });
 
 /** source → verdict, for every row of the list. */
