@@ -12,22 +12,8 @@ use selector_core::Selector;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-#[derive(serde::Deserialize)]
-struct Workload {
-    selectors: Vec<String>,
-}
-
-fn workload() -> Result<Workload, String> {
-    let path = std::env::var("SELECTOR_WORKLOAD").unwrap_or_else(|_| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/bench/workload.json"
-        )
-        .to_owned()
-    });
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
-}
+mod workload;
+use workload::Workload;
 
 /// Ordered pairs `(i, j)`, `i != j`, of selectors that test a common label.
 fn sharing_pairs(parsed: &[Selector]) -> Vec<(usize, usize)> {
@@ -138,18 +124,10 @@ fn pigeonhole(n: usize) -> Selector {
 }
 
 fn benches(c: &mut Criterion) {
-    let w = match workload() {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("no workload ({e}); set SELECTOR_WORKLOAD");
-            return;
-        }
+    let Some(w) = Workload::load_or_report() else {
+        return;
     };
-    let parsed: Vec<Selector> = w
-        .selectors
-        .iter()
-        .filter_map(|s| Selector::parse(s).ok())
-        .collect();
+    let parsed: Vec<Selector> = w.parsed();
     for s in &parsed {
         // Build the syntax trees once, as a long-lived selector would have them.
         black_box(s.ast());

@@ -8,41 +8,17 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use selector_core::index::SelectorIndex;
 use selector_core::interned::Interner;
 use selector_core::{compile::Program, validate, Selector};
-use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
-#[derive(serde::Deserialize)]
-struct Workload {
-    selectors: Vec<String>,
-    endpoints: Vec<HashMap<String, String>>,
-}
-
-fn workload() -> Result<Workload, String> {
-    let path = std::env::var("SELECTOR_WORKLOAD").unwrap_or_else(|_| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/bench/workload.json"
-        )
-        .to_owned()
-    });
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
-}
+mod workload;
+use workload::Workload;
 
 fn benches(c: &mut Criterion) {
-    let w = match workload() {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("no workload ({e}); set SELECTOR_WORKLOAD");
-            return;
-        }
+    let Some(w) = Workload::load_or_report() else {
+        return;
     };
-    let parsed: Vec<Selector> = w
-        .selectors
-        .iter()
-        .filter_map(|s| Selector::parse(s).ok())
-        .collect();
+    let parsed: Vec<Selector> = w.parsed();
     let n_sel = parsed.len() as u64;
     let pairs = n_sel * w.endpoints.len() as u64;
 
