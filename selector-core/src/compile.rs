@@ -354,9 +354,8 @@ impl Program {
             return;
         };
         let tests = tree.tests();
-        let mut places = Places::new();
-        places.extend(std::iter::repeat_n(UNPLACED, tree.node_count()));
-        self.nodes.extend(std::iter::repeat_n(EMPTY_NODE, tests));
+        let mut places = Places::from_elem(UNPLACED, tree.node_count());
+        self.nodes.resize(tests, EMPTY_NODE);
         let mut linker = Linker {
             tree,
             planner: Planner::new(tree),
@@ -395,18 +394,19 @@ impl Program {
         if self.nodes.len() > SHARED_LABELS_UP_TO {
             return;
         }
-        let text = self.text.as_str();
+        let text = self.text.as_str().as_bytes();
         let name = |t: Text| text.get(t.start as usize..t.end as usize);
         for i in 1..self.nodes.len() {
             let Some(label) = self.nodes.get(i).map(|n| n.label) else {
                 break;
             };
+            let len = label.end.wrapping_sub(label.start);
             let first = self
                 .nodes
                 .iter()
                 .take(i)
                 .map(|n| n.label)
-                .find(|&l| name(l) == name(label));
+                .find(|&l| l.end.wrapping_sub(l.start) == len && name(l) == name(label));
             if let (Some(first), Some(node)) = (first, self.nodes.get_mut(i)) {
                 node.label = first;
                 self.repeats = true;
