@@ -8,9 +8,9 @@
 //! all. Evaluation is one label lookup and one comparison per node reached, with no register,
 //! no `Not` and no jump instructions in between. The nodes are laid out in the order they
 //! are tested, which is not always the source order: each chain tests its most decisive
-//! operands first ([`crate::order`]). Targets always lie further on, so a run takes at most
+//! operands first (module `order`). Targets always lie further on, so a run takes at most
 //! one step per node. A test that an earlier test of the same label settles (`a == "y"`
-//! after `a == "x"` held) is then skipped ([`settle`]).
+//! after `a == "x"` held) is then skipped (module `compile::settle`).
 //!
 //! The program's one text buffer is the selector's canonical text, and label names and string
 //! operands are ranges of it; compiling takes time linear in the tree's size. A selector's
@@ -444,7 +444,7 @@ impl Program {
     }
 
     /// The distinct label names the program reads, in the order it first tests them (the
-    /// likeliest to settle a chain first, see [`crate::order`]).
+    /// likeliest to settle a chain first, see the module `order`).
     ///
     /// ```
     /// let s = selector_core::Selector::parse("b == 'x' || a != 'y' || has(b)").unwrap();

@@ -99,7 +99,7 @@ impl Selector {
         }
     }
 
-    /// Whether the selector matches `labels` (any [`Labels`] such as a `HashMap` or `BTreeMap`).
+    /// Whether the selector matches `labels` (any [`Labels`](crate::Labels) such as a `HashMap` or `BTreeMap`).
     ///
     /// ```
     /// use std::collections::BTreeMap;
