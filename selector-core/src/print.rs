@@ -335,6 +335,18 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
         value
     }
 
+    /// The quote Calico prints the value at `range` in. A parsed value written in double
+    /// quotes holds none, so it needs no look (nearly all are written so).
+    #[inline(always)]
+    fn quote_for(&self, range: Text) -> char {
+        let before = (range.start as usize).wrapping_sub(1);
+        if self.tree.parsed() && self.text.as_bytes().get(before) == Some(&b'"') {
+            '"'
+        } else {
+            quote_for(self.text, range)
+        }
+    }
+
     fn node(&mut self, n: u32) -> Option<()> {
         match self.tree.node(n)?.kind {
             Kind::Not { child } => {
@@ -392,7 +404,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                 self.sink.test(n, label, Test::Has);
             }
             Kind::Compare { cmp, label, value } => {
-                let quote = quote_for(self.text, value);
+                let quote = self.quote_for(value);
                 let label = self.range(label);
                 match cmp {
                     CompareOp::Eq => self.put(" == "),
@@ -424,7 +436,8 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                     if i > 0 {
                         self.put(", ");
                     }
-                    let member = self.quoted(m, quote_for(self.text, m));
+                    let q = self.quote_for(m);
+                    let member = self.quoted(m, q);
                     self.sink.member(member);
                 }
                 self.put("}");
@@ -617,6 +630,15 @@ mod tests {
         };
         assert_eq!(canonical(&e), reference(&e, false));
         assert_eq!(canonical(&e), r#"(has(a) && has(b) && ( == ' == "')"#);
+        // Its values are not between quotes of their own: one that follows a double quote
+        // may hold one.
+        let e = Expr::Compare {
+            cmp: CompareOp::Eq,
+            label: "a\"".into(),
+            value: "b\"c".into(),
+            span: crate::ast::Span::new(0, 0),
+        };
+        assert_eq!(canonical(&e), r#"a" == 'b"c'"#);
     }
 
     /// A tree whose ranges are not ranges of its text: the debug assertion catches it...
