@@ -296,11 +296,30 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
     /// Prints the quote `q` (an ASCII quote).
     #[inline(always)]
     fn quote(&mut self, q: char) {
-        if self.text.as_bytes().get(self.next) == Some(&(q as u8)) {
-            self.next += 1;
-        } else {
-            self.write(if q == '"' { "\"" } else { "'" });
+        match self.text.as_bytes().get(self.next) {
+            Some(&b) if b == q as u8 => self.next += 1,
+            Some(b'"' | b'\'') => self.requote(q),
+            _ => self.write(if q == '"' { "\"" } else { "'" }),
         }
+    }
+
+    /// Prints the quote `q` in place of the other quote, the text's next byte: a value
+    /// written in single quotes that Calico prints in double ones, or the other way round.
+    /// The pending range starts again after that byte, so that what follows the value can
+    /// still be copied from the text.
+    #[inline(never)]
+    fn requote(&mut self, q: char) {
+        // `write_pending` inlined: one call, not two, per quote of a single-quoted value.
+        if self.next != self.pending {
+            match self.text.get(self.pending..self.next) {
+                Some(s) => self.out.push_str(s),
+                None => self.broken(),
+            }
+        }
+        self.out.push_str(if q == '"' { "\"" } else { "'" });
+        // One byte for one: the text's bytes after it keep their place in the output.
+        self.next += 1;
+        self.pending = self.next;
     }
 
     /// Prints `text[range]` and returns where it is in the output.
