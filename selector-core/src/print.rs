@@ -250,6 +250,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
         }
     }
 
+    /// Writes the pending range (kept out of line: most pieces extend it instead).
     #[inline(never)]
     fn write_pending(&mut self) {
         match self.text.get(self.pending..self.next) {
