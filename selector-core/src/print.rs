@@ -253,6 +253,12 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
     /// Writes the pending range (kept out of line: most pieces extend it instead).
     #[inline(never)]
     fn write_pending(&mut self) {
+        self.write_pending_inline();
+    }
+
+    /// [`Printer::write_pending`] for the writers out of line themselves: one call, not two.
+    #[inline(always)]
+    fn write_pending_inline(&mut self) {
         match self.text.get(self.pending..self.next) {
             Some(s) => self.out.push_str(s),
             None => self.broken(),
@@ -274,24 +280,51 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
     }
 
     /// Prints the constant `s`: extends the pending range if the text goes on with `s`.
-    /// Always inlined, so that the comparison is of a length known at compile time.
+    /// Always inlined, so that the comparison is of a length known at compile time; the
+    /// writes are out of line but for parentheses (a chain's are written at nearly every
+    /// chain), which keeps the printer's code small.
     #[inline(always)]
     fn put(&mut self, s: &'static str) {
         let end = self.next + s.len();
         if self.text.as_bytes().get(self.next..end) == Some(s.as_bytes()) {
             self.next = end;
+        } else if s == "(" || s == ")" {
+            // Written at nearly every chain: inline, as a store.
+            self.flush();
+            self.out.push_str(s);
+            self.shift = self.shift.wrapping_add(1);
+        } else if let [b] = s.as_bytes() {
+            self.write_byte(*b);
         } else {
             self.write(s);
         }
     }
 
-    /// Writes `s` to the output after the pending range. Inlined: `s` is a constant.
-    #[inline(always)]
+    /// Writes `s` to the output after the pending range.
+    #[inline(never)]
     fn write(&mut self, s: &str) {
-        self.flush();
+        if self.next != self.pending {
+            self.write_pending_inline();
+        }
         self.out.push_str(s);
         // The text's next byte now lands `s.len()` further on in the output.
         self.shift = self.shift.wrapping_add(s.len());
+    }
+
+    /// Writes the one-byte (so ASCII) constant `b` after the pending range: for a quote,
+    /// [`Printer::write`] with a length known at compile time (a store, not a call to
+    /// `memcpy`).
+    #[inline(never)]
+    fn write_byte(&mut self, b: u8) {
+        if self.next != self.pending {
+            self.write_pending_inline();
+        }
+        match b {
+            b'"' => self.out.push_str("\""),
+            b'\'' => self.out.push_str("'"),
+            _ => self.out.push_str(char::from(b).encode_utf8(&mut [0; 4])),
+        }
+        self.shift = self.shift.wrapping_add(1);
     }
 
     /// Prints the quote `q` (an ASCII quote).
@@ -300,7 +333,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
         match self.text.as_bytes().get(self.next) {
             Some(&b) if b == q as u8 => self.next += 1,
             Some(b'"' | b'\'') => self.requote(q),
-            _ => self.write(if q == '"' { "\"" } else { "'" }),
+            _ => self.write_byte(q as u8),
         }
     }
 
@@ -310,12 +343,8 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
     /// still be copied from the text.
     #[inline(never)]
     fn requote(&mut self, q: char) {
-        // `write_pending` inlined: one call, not two, per quote of a single-quoted value.
         if self.next != self.pending {
-            match self.text.get(self.pending..self.next) {
-                Some(s) => self.out.push_str(s),
-                None => self.broken(),
-            }
+            self.write_pending_inline();
         }
         self.out.push_str(if q == '"' { "\"" } else { "'" });
         // One byte for one: the text's bytes after it keep their place in the output.
