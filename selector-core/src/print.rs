@@ -1,7 +1,7 @@
 //! Canonical text (SPEC.md section 5; Calico's `String()`) of an [`Expr`].
 //!
 //! The printer works on the parser's flat tree: it prints a parsed selector's canonical text
-//! and, in the same walk, hands each label test to a [`Sink`] (the compiler's, which makes
+//! and, in the same walk, hands each label test to a `Sink` (the compiler's, which makes
 //! the program's nodes from them: see [`crate::compile`]). The public functions copy an
 //! [`Expr`] into such a tree first.
 
