@@ -255,12 +255,22 @@ impl Output for TextBuf {
     #[inline]
     fn push_str(&mut self, s: &str) {
         match self {
-            TextBuf::Inline(inline) => {
-                if inline.try_push_str(s).is_err() {
-                    self.spill_and_push(s);
-                }
+            TextBuf::Inline(inline) if inline.remaining_capacity() >= s.len() => {
+                let _ = inline.try_push_str(s);
             }
             TextBuf::Heap(heap) => heap.push_str(s),
+            TextBuf::Inline(_) => self.spill_and_push(s),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, c: char) {
+        match self {
+            TextBuf::Inline(inline) if inline.remaining_capacity() >= c.len_utf8() => {
+                let _ = inline.try_push(c);
+            }
+            TextBuf::Heap(heap) => heap.push(c),
+            TextBuf::Inline(_) => self.spill_and_push(c.encode_utf8(&mut [0; 4])),
         }
     }
 

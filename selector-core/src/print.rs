@@ -86,6 +86,8 @@ fn quote_for(text: &str, range: Text) -> char {
 pub(crate) trait Output {
     /// Appends `s`.
     fn push_str(&mut self, s: &str);
+    /// Appends `c`.
+    fn push(&mut self, c: char);
     /// The length written so far, in bytes.
     fn len(&self) -> usize;
 }
@@ -94,6 +96,10 @@ impl Output for String {
     #[inline]
     fn push_str(&mut self, s: &str) {
         String::push_str(self, s);
+    }
+    #[inline]
+    fn push(&mut self, c: char) {
+        String::push(self, c);
     }
     #[inline]
     fn len(&self) -> usize {
@@ -164,13 +170,6 @@ impl Sink for () {
 /// Canonical text (SPEC.md section 5; Calico's `String()`), reporting each label test of the
 /// tree to a [`Sink`] as it goes. It writes into buffers it borrows, so a program's are filled
 /// where they will stay.
-///
-/// Most selectors are written much as Calico prints them (`app == "web" && has(x)`), so the
-/// printer does not copy piece by piece: it keeps a pending range of the text that equals
-/// what it has printed since the last write (see [`Printer::range`] and [`Printer::put`]),
-/// and writes that range in one copy when the next piece is not the text's next bytes. A
-/// selector written canonically costs one copy for each chain's body instead of one per label,
-/// operator, quote and value.
 pub(crate) struct Printer<'a, 'o, O: Output, R: Sink = ()> {
     tree: &'a Tree,
     text: &'a str,
@@ -180,30 +179,19 @@ pub(crate) struct Printer<'a, 'o, O: Output, R: Sink = ()> {
     out: &'o mut O,
     /// Where label tests go.
     sink: R,
-    /// `text[pending..next]` is printed but not yet written to `out`.
-    pending: usize,
-    /// Where the pending range ends: the text's next byte if the next piece continues it.
-    next: usize,
-    /// Where the text's bytes land in the output: byte `i` of the pending range is output
-    /// byte `i + shift` (wrapping arithmetic).
-    shift: usize,
-    /// Whether a pending range was not a range of the text (which no tree's ranges are).
+    /// Whether a range was not one of the text (which no tree's ranges are).
     broken: bool,
 }
 
 impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
     /// A printer of `tree` over `text`, appending to `out`.
     pub(crate) fn new(tree: &'a Tree, text: &'a str, out: &'o mut O) -> Self {
-        let shift = out.len();
         Printer {
             tree,
             text,
             reparseable: false,
             out,
             sink: (),
-            pending: 0,
-            next: 0,
-            shift,
             broken: false,
         }
     }
@@ -217,9 +205,6 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
             reparseable: self.reparseable,
             out: self.out,
             sink,
-            pending: self.pending,
-            next: self.next,
-            shift: self.shift,
             broken: self.broken,
         }
     }
@@ -238,260 +223,154 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
     pub(crate) fn print(mut self) -> Option<()> {
         let root = self.tree.root()?;
         self.node(root)?;
-        self.flush();
         (!self.broken).then_some(())
     }
 
-    /// Writes the pending range to the output, if there is one.
-    #[inline(always)]
-    fn flush(&mut self) {
-        if self.next != self.pending {
-            self.write_pending();
-        }
-    }
-
-    /// Writes the pending range (kept out of line: most pieces extend it instead).
-    #[inline(never)]
-    fn write_pending(&mut self) {
-        self.write_pending_inline();
-    }
-
-    /// [`Printer::write_pending`] for the writers out of line themselves: one call, not two.
-    #[inline(always)]
-    fn write_pending_inline(&mut self) {
-        match self.text.get(self.pending..self.next) {
+    fn push(&mut self, range: Text) -> Text {
+        let start = self.out.len();
+        match self.text.get(range.start as usize..range.end as usize) {
             Some(s) => self.out.push_str(s),
-            None => self.broken(),
+            None => self.broken(range),
         }
-        self.pending = self.next;
+        text_range(start, self.out.len())
     }
 
-    /// A range that is not one of the text (a tree that breaks its invariants).
+    /// A range that is not one of the text (a tree that breaks its invariants): the print
+    /// fails, and a compiled program then matches nothing.
     #[cold]
-    fn broken(&mut self) {
+    fn broken(&mut self, range: Text) {
         debug_assert!(
             false,
             "{}..{} of a text of {}",
-            self.pending,
-            self.next,
+            range.start,
+            range.end,
             self.text.len()
         );
         self.broken = true;
     }
 
-    /// Prints the constant `s`: extends the pending range if the text goes on with `s`.
-    /// Always inlined, so that the comparison is of a length known at compile time; the
-    /// writes are out of line but for parentheses (a chain's are written at nearly every
-    /// chain), which keeps the printer's code small.
-    #[inline(always)]
-    fn put(&mut self, s: &'static str) {
-        let end = self.next + s.len();
-        if self.text.as_bytes().get(self.next..end) == Some(s.as_bytes()) {
-            self.next = end;
-        } else if s == "(" || s == ")" {
-            // Written at nearly every chain: inline, as a store.
-            self.flush();
-            self.out.push_str(s);
-            self.shift = self.shift.wrapping_add(1);
-        } else if let [b] = s.as_bytes() {
-            self.write_byte(*b);
-        } else {
-            self.write(s);
+    /// Copies `text[start..end]` whole when `is_canonical` says it is already printed as
+    /// the canonical text would print it, and returns where it now starts in the output.
+    ///
+    /// Selectors are mostly written the way Calico prints them (`app == "web"`), and one copy
+    /// of a whole test costs much less than printing it in five or seven pieces. Only bytes
+    /// that equal the printed form are ever copied, so this holds for any text, including the
+    /// labels and values a tree built from an [`Expr`] keeps back to back.
+    fn verbatim(
+        &mut self,
+        start: Option<u32>,
+        end: u32,
+        is_canonical: impl Fn(&[u8]) -> bool,
+    ) -> Option<usize> {
+        let whole = self.text.get(start? as usize..end as usize)?;
+        if !is_canonical(whole.as_bytes()) {
+            return None;
         }
-    }
-
-    /// Writes `s` to the output after the pending range.
-    #[inline(never)]
-    fn write(&mut self, s: &str) {
-        if self.next != self.pending {
-            self.write_pending_inline();
-        }
-        self.out.push_str(s);
-        // The text's next byte now lands `s.len()` further on in the output.
-        self.shift = self.shift.wrapping_add(s.len());
-    }
-
-    /// Writes the one-byte (so ASCII) constant `b` after the pending range: for a quote,
-    /// [`Printer::write`] with a length known at compile time (a store, not a call to
-    /// `memcpy`).
-    #[inline(never)]
-    fn write_byte(&mut self, b: u8) {
-        if self.next != self.pending {
-            self.write_pending_inline();
-        }
-        match b {
-            b'"' => self.out.push_str("\""),
-            b'\'' => self.out.push_str("'"),
-            _ => self.out.push_str(char::from(b).encode_utf8(&mut [0; 4])),
-        }
-        self.shift = self.shift.wrapping_add(1);
-    }
-
-    /// Prints the quote `q` (an ASCII quote).
-    #[inline(always)]
-    fn quote(&mut self, q: char) {
-        match self.text.as_bytes().get(self.next) {
-            Some(&b) if b == q as u8 => self.next += 1,
-            Some(b'"' | b'\'') => self.requote(q),
-            _ => self.write_byte(q as u8),
-        }
-    }
-
-    /// Prints the quote `q` in place of the other quote, the text's next byte: a value
-    /// written in single quotes that Calico prints in double ones, or the other way round.
-    /// The pending range starts again after that byte, so that what follows the value can
-    /// still be copied from the text.
-    #[inline(never)]
-    fn requote(&mut self, q: char) {
-        if self.next != self.pending {
-            self.write_pending_inline();
-        }
-        self.out.push_str(if q == '"' { "\"" } else { "'" });
-        // One byte for one: the text's bytes after it keep their place in the output.
-        self.next += 1;
-        self.pending = self.next;
-    }
-
-    /// Prints `text[range]` and returns where it is in the output.
-    #[inline(always)]
-    fn range(&mut self, range: Text) -> Text {
-        let (start, end) = (range.start as usize, range.end as usize);
-        if start != self.next {
-            self.restart(start);
-        }
-        self.next = end;
-        text_range(start.wrapping_add(self.shift), end.wrapping_add(self.shift))
-    }
-
-    /// Writes the pending range and starts a new one at `start`.
-    #[inline(never)]
-    fn restart(&mut self, start: usize) {
-        self.flush();
-        // The output's next byte, where `text[start]` will be.
-        let at = self.next.wrapping_add(self.shift);
-        self.shift = at.wrapping_sub(start);
-        self.pending = start;
-        self.next = start;
+        let at = self.out.len();
+        self.out.push_str(whole);
+        Some(at)
     }
 
     /// The value at `range` in quote `q` (the one Calico prints it in: [`quote_for`]);
-    /// returns where the value (without its quotes) is in the output.
-    #[inline(always)]
-    fn quoted(&mut self, range: Text, q: char) -> Text {
-        self.quote(q);
-        let value = self.range(range);
-        self.quote(q);
+    /// returns where the value (without its quotes) now is in the output.
+    fn push_quoted(&mut self, range: Text, q: char) -> Text {
+        self.out.push(q);
+        let value = self.push(range);
+        self.out.push(q);
         value
     }
 
-    /// The quote Calico prints the value at `range` in. A parsed value written in double
-    /// quotes holds none, so it needs no look (nearly all are written so).
-    #[inline(always)]
-    fn quote_for(&self, range: Text) -> char {
-        let before = (range.start as usize).wrapping_sub(1);
-        if self.tree.parsed() && self.text.as_bytes().get(before) == Some(&b'"') {
-            '"'
-        } else {
-            quote_for(self.text, range)
-        }
+    #[inline]
+    fn record(&mut self, n: u32, label: Text, test: Test) {
+        self.sink.test(n, label, test);
     }
 
     fn node(&mut self, n: u32) -> Option<()> {
         match self.tree.node(n)?.kind {
-            Kind::Not { child } => {
-                self.put("!");
-                let double = matches!(self.tree.node(child)?.kind, Kind::Not { .. });
-                if self.reparseable && double {
-                    self.put("(");
-                    self.node(child)?;
-                    self.put(")");
-                    Some(())
-                } else {
-                    self.node(child)
-                }
-            }
-            Kind::And { kids } => self.chain::<true>(kids),
-            Kind::Or { kids } => self.chain::<false>(kids),
-            leaf => {
-                self.leaf(n, leaf);
-                Some(())
-            }
-        }
-    }
-
-    /// `(a && b && ...)` or `(a || b || ...)`; the tests among the operands are printed here
-    /// rather than in a call each.
-    fn chain<const AND: bool>(&mut self, kids: Slice) -> Option<()> {
-        let tree = self.tree;
-        self.put("(");
-        for (i, &k) in tree.kids(kids).iter().enumerate() {
-            if i > 0 {
-                if AND {
-                    self.put(" && ");
-                } else {
-                    self.put(" || ");
-                }
-            }
-            match tree.node(k)?.kind {
-                Kind::Not { .. } | Kind::And { .. } | Kind::Or { .. } => self.node(k)?,
-                leaf => self.leaf(k, leaf),
-            }
-        }
-        self.put(")");
-        Some(())
-    }
-
-    /// Prints a node that has no operands (a label test, `all()` or `global()`) and reports
-    /// its test.
-    #[inline(always)]
-    fn leaf(&mut self, n: u32, kind: Kind) {
-        match kind {
+            Kind::All => self.out.push_str("all()"),
+            Kind::Global => self.out.push_str("global()"),
             Kind::Has { label } => {
-                self.put("has(");
-                let label = self.range(label);
-                self.put(")");
-                self.sink.test(n, label, Test::Has);
+                let label = match self.verbatim(
+                    label.start.checked_sub(4),
+                    label.end.saturating_add(1),
+                    |t| t.starts_with(b"has(") && t.ends_with(b")"),
+                ) {
+                    Some(at) => text_range(at + 4, at + 4 + (label.end - label.start) as usize),
+                    None => {
+                        self.out.push_str("has(");
+                        let label = self.push(label);
+                        self.out.push(')');
+                        label
+                    }
+                };
+                self.record(n, label, Test::Has);
             }
             Kind::Compare { cmp, label, value } => {
-                let quote = self.quote_for(value);
-                let label = self.range(label);
-                match cmp {
-                    CompareOp::Eq => self.put(" == "),
-                    CompareOp::Ne => self.put(" != "),
-                    CompareOp::Contains => self.put(" contains "),
-                    CompareOp::StartsWith => self.put(" starts with "),
-                    CompareOp::EndsWith => self.put(" ends with "),
-                }
-                let value = self.quoted(value, quote);
+                let op = cmp.as_str().as_bytes();
+                let quote = quote_for(self.text, value);
+                // `label op "value"` if the text has it so: the label, one space, the
+                // operator, one space and the value in its canonical quotes.
+                let is_canonical = |t: &[u8]| {
+                    let after_label = (label.end - label.start) as usize;
+                    // The operator with its spaces, a constant per arm, so that the
+                    // comparison is a few loads rather than a call to memcmp.
+                    let spaced_op = t.get(after_label..).is_some_and(|rest| match cmp {
+                        CompareOp::Eq => rest.starts_with(b" == "),
+                        CompareOp::Ne => rest.starts_with(b" != "),
+                        CompareOp::Contains => rest.starts_with(b" contains "),
+                        CompareOp::StartsWith => rest.starts_with(b" starts with "),
+                        CompareOp::EndsWith => rest.starts_with(b" ends with "),
+                    });
+                    t.len() == after_label + op.len() + 4 + (value.end - value.start) as usize
+                        && spaced_op
+                        && t.get(after_label + 2 + op.len()) == Some(&(quote as u8))
+                        && t.last() == Some(&(quote as u8))
+                };
+                let (label, value) = match self.verbatim(
+                    Some(label.start),
+                    value.end.saturating_add(1),
+                    is_canonical,
+                ) {
+                    Some(at) => {
+                        let shift = |r: Text| {
+                            let start = at + (r.start - label.start) as usize;
+                            text_range(start, start + (r.end - r.start) as usize)
+                        };
+                        (shift(label), shift(value))
+                    }
+                    None => {
+                        let label = self.push(label);
+                        self.out.push(' ');
+                        self.out.push_str(cmp.as_str());
+                        self.out.push(' ');
+                        (label, self.push_quoted(value, quote))
+                    }
+                };
                 let test = match cmp {
                     CompareOp::Eq | CompareOp::Ne => Test::Eq(value),
                     _ => Test::Text(cmp, value),
                 };
-                self.sink.test(n, label, test);
+                self.record(n, label, test);
             }
             Kind::In {
                 label,
                 members,
                 negated,
             } => {
-                let label = self.range(label);
-                if negated {
-                    self.put(" not in {");
-                } else {
-                    self.put(" in {");
-                }
+                let label = self.push(label);
+                self.out
+                    .push_str(if negated { " not in {" } else { " in {" });
                 let start = self.sink.members();
                 for (i, &m) in self.tree.members(members).iter().enumerate() {
                     if i > 0 {
-                        self.put(", ");
+                        self.out.push_str(", ");
                     }
-                    let q = self.quote_for(m);
-                    let member = self.quoted(m, q);
+                    let member = self.push_quoted(m, quote_for(self.text, m));
                     self.sink.member(member);
                 }
-                self.put("}");
+                self.out.push('}');
                 let range = index_slice(start, self.sink.members());
-                self.sink.test(
+                self.record(
                     n,
                     label,
                     Test::In {
@@ -500,17 +379,36 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                     },
                 );
             }
-            Kind::All => self.put("all()"),
-            Kind::Global => self.put("global()"),
-            // Not leaves: printed by `node`.
-            Kind::Not { .. } | Kind::And { .. } | Kind::Or { .. } => {
-                debug_assert!(false, "{kind:?} is not a leaf");
-                self.broken = true;
+            Kind::Not { child } => {
+                self.out.push('!');
+                let double = matches!(self.tree.node(child)?.kind, Kind::Not { .. });
+                if self.reparseable && double {
+                    self.out.push('(');
+                    self.node(child)?;
+                    self.out.push(')');
+                } else {
+                    self.node(child)?;
+                }
             }
+            Kind::And { kids } => self.chain(kids, " && ")?,
+            Kind::Or { kids } => self.chain(kids, " || ")?,
         }
+        Some(())
+    }
+
+    fn chain(&mut self, kids: Slice, sep: &str) -> Option<()> {
+        let tree = self.tree;
+        self.out.push('(');
+        for (i, &k) in tree.kids(kids).iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(sep);
+            }
+            self.node(k)?;
+        }
+        self.out.push(')');
+        Some(())
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,8 +417,8 @@ mod tests {
     use crate::Selector;
     use proptest::prelude::*;
 
-    /// The canonical text by the letter of SPEC.md section 5, one `format!` per node: what
-    /// the printer's copies of pending ranges must add up to.
+    /// The canonical text by the letter of SPEC.md section 5, one `format!` per node:
+    /// what the printer, copying and piece by piece, must write.
     fn reference(e: &Expr, reparseable: bool) -> String {
         let quoted = |v: &str| {
             let q = if v.contains('"') { '\'' } else { '"' };
@@ -709,7 +607,7 @@ mod tests {
     /// A tree whose ranges are not ranges of its text: the debug assertion catches it...
     #[test]
     #[cfg(debug_assertions)]
-    #[should_panic(expected = "0..7 of a text of 4")]
+    #[should_panic(expected = "4..7 of a text of 4")]
     fn ranges_outside_the_text_are_caught_in_debug_builds() {
         let t = crate::syntax::parser::with_tree("has(abc)", Clone::clone).unwrap();
         let _ = Program::from_tree(&t, "has(", "");

@@ -109,7 +109,6 @@ impl<'s, 'b> TreeBuilder<'s, 'b> {
     /// A builder for a tree over `src` in `buffers` (emptied first).
     pub(crate) fn reuse(src: &'s str, buffers: &'b mut Buffers) -> Self {
         buffers.tree.clear();
-        buffers.tree.parsed = true;
         buffers.pending.clear();
         TreeBuilder { src, buffers }
     }

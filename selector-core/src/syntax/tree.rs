@@ -80,9 +80,6 @@ pub(crate) struct Tree {
     pub(super) root: Option<u32>,
     /// How many nodes are label tests (`has`, comparisons, sets).
     pub(super) tests: usize,
-    /// Whether the tree was parsed from its text: every value is then the inside of a quoted
-    /// string there, and one written in double quotes holds none (there are no escapes).
-    pub(super) parsed: bool,
 }
 
 /// `start..end` as a [`Text`]; offsets beyond `u32` are clamped (the parser refuses such
@@ -110,7 +107,6 @@ impl Tree {
         members: Vec::new(),
         root: None,
         tests: 0,
-        parsed: false,
     };
 
     /// The root node. A finished tree always has one (see the field's doc); walkers
@@ -151,11 +147,6 @@ impl Tree {
     /// The number of set values, all sets together.
     pub(crate) fn member_count(&self) -> usize {
         self.members.len()
-    }
-
-    /// Whether the tree was parsed from its text (see the field's doc).
-    pub(crate) fn parsed(&self) -> bool {
-        self.parsed
     }
 
     /// The number of nodes.
