@@ -9,16 +9,13 @@
 //! no `Not` and no jump instructions in between. The nodes are laid out in the order they
 //! are tested, which is not always the source order: each chain tests its most decisive
 //! operands first (module `order`). Targets always lie further on, so a run takes at most
-//! one step per node. A test that an earlier test of the same label settles (`a == "y"`
-//! after `a == "x"` held) is then skipped (module `compile::settle`).
+//! one step per node.
 //!
 //! The program's one text buffer is the selector's canonical text, and label names and string
 //! operands are ranges of it; compiling takes time linear in the tree's size. A selector's
 //! program also keeps the source text, after the canonical text in the same buffer. Up to
 //! four nodes, four set members and `INLINE_TEXT` bytes of text are kept inside the program
 //! itself, so most selectors are a single allocation; larger ones add one to three. The program is immutable and `Send + Sync`.
-
-mod settle;
 
 use crate::order::Planner;
 use crate::print::{Output, Printer, Sink};
@@ -37,7 +34,7 @@ pub(crate) const TRUE: u32 = u32::MAX;
 pub(crate) const FALSE: u32 = u32::MAX - 1;
 
 /// The most nodes a program may have for its repeated labels to share one range.
-pub(crate) const SHARED_LABELS_UP_TO: usize = 32;
+const SHARED_LABELS_UP_TO: usize = 32;
 
 /// The printer's sink: puts each label test in the node the linker placed it at, and keeps
 /// the set members.
@@ -387,9 +384,6 @@ impl Program {
         self.text.push_str(source);
         self.entry = entry;
         self.share_repeated_labels();
-        if self.repeats {
-            self.skip_settled_tests();
-        }
     }
 
     /// Gives every node that tests a label an earlier node tests that node's label range,
@@ -458,8 +452,7 @@ impl Program {
             .filter(move |name| seen.insert(*name))
     }
 
-    /// The number of nodes: one per label test, less the tests an earlier test of the same
-    /// label settles (`a == 'x' && a != 'y'` needs one).
+    /// The number of nodes: one per label test.
     ///
     /// ```
     /// let s = selector_core::Selector::parse("a == 'x' && (b != 'y' || all())").unwrap();

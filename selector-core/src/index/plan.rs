@@ -121,10 +121,6 @@ impl<S, E> SelectorIndex<S, E> {
         compiled: &InternedSelector,
         symbol: impl Fn(&str) -> Symbol,
     ) -> Key {
-        // A program that can only end in "no match" (see `compile::settle`) matches nothing.
-        if compiled.entry() == crate::compile::FALSE {
-            return Key::Never;
-        }
         let may_conflict = restrictions_may_conflict(compiled);
         selector.with_tree(|tree, text| {
             if may_conflict && restrict::restrictions_conflict(tree, text) {
@@ -389,14 +385,8 @@ impl<S, E> SelectorIndex<S, E> {
 /// have a value from an empty set. A single test never does that but `in {}`; and since
 /// `&&` merges the restrictions of one label and `||` keeps only the labels all its
 /// operands restrict, every other conflict needs two tests of the same label. So a selector
-/// that tests each label once, with no empty set, has possible restrictions. A graph the
-/// compiler reduced (`compile::settle`) may test a label once where the selector tests it
-/// twice, but then every path to "match" is consistent, or the graph would have been reduced
-/// to the constant "no match", which is counted as a possible conflict.
+/// that tests each label once, with no empty set, has possible restrictions.
 pub(super) fn restrictions_may_conflict(graph: &impl Graph) -> bool {
-    if graph.entry() == crate::compile::FALSE {
-        return true;
-    }
     let mut names: Vec<Symbol> = Vec::with_capacity(graph.node_count());
     for node in graph.graph_nodes() {
         if names.contains(&node.name) || matches!(node.test, LeafTest::In([])) {
