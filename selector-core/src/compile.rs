@@ -120,21 +120,19 @@ impl Linker<'_> {
         let (t, f) = match node.kind {
             Kind::All | Kind::Global => return t,
             Kind::Not { child } => return self.link(child, f, t),
-            Kind::And { kids } => {
-                let ordered = self.planner.order(kids, true);
-                return ordered
-                    .as_slice()
-                    .iter()
-                    .rev()
-                    .fold(t, |on_true, &k| self.link(k, on_true, f));
-            }
-            Kind::Or { kids } => {
-                let ordered = self.planner.order(kids, false);
-                return ordered
-                    .as_slice()
-                    .iter()
-                    .rev()
-                    .fold(f, |on_false, &k| self.link(k, t, on_false));
+            // Each operand continues at the next one where the chain is not yet settled: on
+            // "true" in an `&&`, on "false" in an `||`.
+            Kind::And { kids } | Kind::Or { kids } => {
+                let is_and = matches!(node.kind, Kind::And { .. });
+                let ordered = self.planner.order(kids, is_and);
+                let last = if is_and { t } else { f };
+                return ordered.as_slice().iter().rev().fold(last, |next, &k| {
+                    if is_and {
+                        self.link(k, next, f)
+                    } else {
+                        self.link(k, t, next)
+                    }
+                });
             }
             // `!=` and `not in` are `==` and `in` with their targets swapped.
             Kind::Compare {

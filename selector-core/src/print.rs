@@ -179,8 +179,6 @@ pub(crate) struct Printer<'a, 'o, O: Output, R: Sink = ()> {
     out: &'o mut O,
     /// Where label tests go.
     sink: R,
-    /// Whether a range was not one of the text (which no tree's ranges are).
-    broken: bool,
 }
 
 impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
@@ -192,7 +190,6 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
             reparseable: false,
             out,
             sink: (),
-            broken: false,
         }
     }
 
@@ -205,7 +202,6 @@ impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
             reparseable: self.reparseable,
             out: self.out,
             sink,
-            broken: self.broken,
         }
     }
 }
@@ -222,31 +218,24 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
     #[must_use]
     pub(crate) fn print(mut self) -> Option<()> {
         let root = self.tree.root()?;
-        self.node(root)?;
-        (!self.broken).then_some(())
+        self.node(root)
     }
 
-    fn push(&mut self, range: Text) -> Text {
+    /// Copies `text[range]` and returns where it now is in the output; `None` for a range
+    /// that is not one of the text (a tree that breaks its invariants), which fails the print
+    /// (a compiled program then matches nothing).
+    fn push(&mut self, range: Text) -> Option<Text> {
         let start = self.out.len();
-        match self.text.get(range.start as usize..range.end as usize) {
-            Some(s) => self.out.push_str(s),
-            None => self.broken(range),
-        }
-        text_range(start, self.out.len())
-    }
-
-    /// A range that is not one of the text (a tree that breaks its invariants): the print
-    /// fails, and a compiled program then matches nothing.
-    #[cold]
-    fn broken(&mut self, range: Text) {
+        let s = self.text.get(range.start as usize..range.end as usize);
         debug_assert!(
-            false,
+            s.is_some(),
             "{}..{} of a text of {}",
             range.start,
             range.end,
             self.text.len()
         );
-        self.broken = true;
+        self.out.push_str(s?);
+        Some(text_range(start, self.out.len()))
     }
 
     /// Copies `text[start..end]` whole when `is_canonical` says it is already printed as
@@ -273,11 +262,11 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
 
     /// The value at `range` in quote `q` (the one Calico prints it in: [`quote_for`]);
     /// returns where the value (without its quotes) now is in the output.
-    fn push_quoted(&mut self, range: Text, q: char) -> Text {
+    fn push_quoted(&mut self, range: Text, q: char) -> Option<Text> {
         self.out.push(q);
-        let value = self.push(range);
+        let value = self.push(range)?;
         self.out.push(q);
-        value
+        Some(value)
     }
 
     #[inline]
@@ -298,7 +287,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                     Some(at) => text_range(at + 4, at + 4 + (label.end - label.start) as usize),
                     None => {
                         self.out.push_str("has(");
-                        let label = self.push(label);
+                        let label = self.push(label)?;
                         self.out.push(')');
                         label
                     }
@@ -339,11 +328,11 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                         (shift(label), shift(value))
                     }
                     None => {
-                        let label = self.push(label);
+                        let label = self.push(label)?;
                         self.out.push(' ');
                         self.out.push_str(cmp.as_str());
                         self.out.push(' ');
-                        (label, self.push_quoted(value, quote))
+                        (label, self.push_quoted(value, quote)?)
                     }
                 };
                 let test = match cmp {
@@ -357,7 +346,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                 members,
                 negated,
             } => {
-                let label = self.push(label);
+                let label = self.push(label)?;
                 self.out
                     .push_str(if negated { " not in {" } else { " in {" });
                 let start = self.sink.members();
@@ -365,7 +354,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
                     if i > 0 {
                         self.out.push_str(", ");
                     }
-                    let member = self.push_quoted(m, quote_for(self.text, m));
+                    let member = self.push_quoted(m, quote_for(self.text, m))?;
                     self.sink.member(member);
                 }
                 self.out.push('}');
@@ -409,6 +398,7 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
         Some(())
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,7 +146,6 @@ pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     match a.len() {
         8..=16 => ends_eq::<8>(a, b),
         4..=7 => ends_eq::<4>(a, b),
-        0..=3 => a == b,
         _ => a == b,
     }
 }
