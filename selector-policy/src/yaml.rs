@@ -411,6 +411,13 @@ pub fn alias_expansion_cost(text: &str) -> usize {
 /// For each byte of a scalar's value, the byte offset in the file it came from, plus one
 /// final entry for the end of the value. Used to point diagnostics inside quoted, escaped
 /// or folded scalars and to rewrite them.
+///
+/// The value is walked alongside the file: a value character comes from the same character
+/// in the file, from an escape that decodes to it (double quotes), or, for a space, from a
+/// line break that folding turned into it (with the next line's indentation). File
+/// characters the loader dropped (indentation, trailing spaces, a quoted scalar's doubled
+/// `''`) are skipped. The entries of each character's first byte, and the final entry, are
+/// on character boundaries of the file.
 pub fn value_offsets(file: &str, node: &Node) -> Vec<usize> {
     let (text, style) = match &node.value {
         Value::Scalar { text, style } => (text.as_str(), *style),
@@ -426,26 +433,23 @@ pub fn value_offsets(file: &str, node: &Node) -> Vec<usize> {
     let mut out = Vec::with_capacity(text.len() + 1);
     let next_char = |at: usize| file.get(at..end).and_then(|s| s.chars().next());
     for ch in text.chars() {
+        // Where `ch` came from, and whether it is that very character there.
         let found = loop {
             let Some(rc) = next_char(pos) else {
                 break None;
             };
             if style == Style::DoubleQuoted && rc == '\\' {
-                let esc = file.get(pos + 1..).and_then(|s| s.chars().next());
-                let len = match esc {
-                    Some('\n') | Some('\r') => {
-                        pos += 2;
-                        continue;
-                    }
-                    Some('x') => 4,
-                    Some('u') => 6,
-                    Some('U') => 10,
-                    Some(c) => 1 + c.len_utf8(),
-                    None => 1,
-                };
+                let (decoded, len) = escape(file.get(pos + 1..end).unwrap_or(""));
                 let at = pos;
                 pos = (pos + len).min(end);
-                break Some(at);
+                match decoded {
+                    // A line continuation: nothing in the value.
+                    None => continue,
+                    Some(c) if c == ch => break Some((at, false)),
+                    // An escape the value does not have here: skip it, as the loader's
+                    // dropped characters are.
+                    Some(_) => continue,
+                }
             }
             if rc == ch {
                 let at = pos;
@@ -453,17 +457,66 @@ pub fn value_offsets(file: &str, node: &Node) -> Vec<usize> {
                 if style == Style::SingleQuoted && ch == '\'' && next_char(pos) == Some('\'') {
                     pos += 1;
                 }
-                break Some(at);
+                break Some((at, true));
+            }
+            if ch == ' ' && matches!(rc, '\n' | '\r') {
+                // A line break folded into a space, with the next line's indentation.
+                let at = pos;
+                pos += if file.get(pos..pos + 2) == Some("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                while matches!(next_char(pos), Some(' ' | '\t')) {
+                    pos += 1;
+                }
+                break Some((at, false));
             }
             pos += rc.len_utf8();
         };
-        let at = found.unwrap_or(end);
-        for i in 0..ch.len_utf8() {
-            out.push(if found.is_some() { at + i } else { at });
+        match found {
+            Some((at, true)) => out.extend((0..ch.len_utf8()).map(|i| at + i)),
+            Some((at, false)) => out.extend(std::iter::repeat_n(at, ch.len_utf8())),
+            None => out.extend(std::iter::repeat_n(end, ch.len_utf8())),
         }
     }
     out.push(pos.min(end).max(out.last().copied().unwrap_or(pos)));
     out
+}
+
+/// What the escape after a `\\` decodes to (`None` for a line continuation, or for a
+/// malformed one, which the loader rejects) and how many bytes it takes in the file with its
+/// backslash.
+fn escape(after: &str) -> (Option<char>, usize) {
+    let mut chars = after.chars();
+    let Some(c) = chars.next() else {
+        return (Some('\\'), 1);
+    };
+    let hex = |digits: usize| {
+        let code = after.get(1..1 + digits)?;
+        char::from_u32(u32::from_str_radix(code, 16).ok()?)
+    };
+    let simple = |d: char| (Some(d), 1 + c.len_utf8());
+    match c {
+        '\n' | '\r' => (None, 2),
+        'x' => (hex(2), 4),
+        'u' => (hex(4), 6),
+        'U' => (hex(8), 10),
+        '0' => simple('\0'),
+        'a' => simple('\u{7}'),
+        'b' => simple('\u{8}'),
+        't' | '\t' => simple('\t'),
+        'n' => simple('\n'),
+        'v' => simple('\u{b}'),
+        'f' => simple('\u{c}'),
+        'r' => simple('\r'),
+        'e' => simple('\u{1b}'),
+        'N' => simple('\u{85}'),
+        '_' => simple('\u{a0}'),
+        'L' => simple('\u{2028}'),
+        'P' => simple('\u{2029}'),
+        other => simple(other),
+    }
 }
 
 #[cfg(test)]
@@ -548,6 +601,32 @@ mod tests {
         let l = load("a: 1\n---\nb: [\n");
         assert_eq!(l.documents.len(), 1);
         assert!(l.error.is_some());
+    }
+
+    #[test]
+    fn maps_a_folded_line_break_and_the_escapes_after_it() {
+        // The line break folds into a space; the next line starts with a multi-byte
+        // character and has escapes after it, which must not take the space's place.
+        let text = "{\"s\": \"a\\t\\\"x\\\"\n€ \\\"é\\\"\"}";
+        let l = load(text);
+        let n = scalar(&l.documents[0], "s");
+        assert_eq!(n.as_str(), Some("a\t\"x\" € \"é\""));
+        let offs = value_offsets(text, n);
+        let value = n.as_str().unwrap();
+        for (i, c) in value.char_indices() {
+            let at = offs[i];
+            assert!(text.is_char_boundary(at), "{c:?} at {at}");
+            let there = &text[at..];
+            match c {
+                // From the folded line break.
+                ' ' if Some(i) == value.find(' ') => assert!(there.starts_with('\n'), "{there:?}"),
+                // From an escape.
+                '\t' | '"' => assert!(there.starts_with('\\'), "{c:?}: {there:?}"),
+                _ => assert!(there.starts_with(c), "{c:?}: {there:?}"),
+            }
+        }
+        assert_eq!(offs.len(), value.len() + 1);
+        assert!(text.is_char_boundary(offs[value.len()]));
     }
 
     #[test]
