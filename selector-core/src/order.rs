@@ -10,12 +10,11 @@
 //! holding (the classic ordering of independent tests). Ties keep the source order, so a
 //! chain whose tests are all alike keeps it.
 //!
-//! The compiler asks for each chain's order as it links the chain ([`Planner::order`]); a
-//! nested chain's estimate is worked out once, when its parent is ordered, and kept.
+//! The compiler orders each chain when the parser closes it ([`order_chain`]): its operands'
+//! estimates are known by then, since the parser closes inner chains first, and the chain's
+//! own estimate, from its operands in their new order, is what its parent orders it by.
 
 use crate::syntax::ast::CompareOp;
-use crate::syntax::tree::{Kind, Slice, Tree};
-use smallvec::SmallVec;
 
 /// A subtree's estimate: its chance of holding and the number of labels an evaluation of
 /// it is expected to look up.
@@ -27,23 +26,23 @@ pub(crate) struct Estimate {
 
 impl Estimate {
     /// A constant (`all()`, `global()`): always holds, looks nothing up.
-    const ALWAYS: Estimate = Estimate {
+    pub(crate) const ALWAYS: Estimate = Estimate {
         holds: 1.0,
         cost: 0.0,
     };
 
     /// A label test that holds with chance `holds`.
-    fn test(holds: f32) -> Estimate {
+    pub(crate) fn test(holds: f32) -> Estimate {
         Estimate { holds, cost: 1.0 }
     }
 
     /// `has(label)`.
-    fn has() -> Estimate {
+    pub(crate) fn has() -> Estimate {
         Estimate::test(0.5)
     }
 
     /// `label <cmp> "value"`.
-    fn compare(cmp: CompareOp) -> Estimate {
+    pub(crate) fn compare(cmp: CompareOp) -> Estimate {
         Estimate::test(match cmp {
             CompareOp::Eq => 0.1,
             CompareOp::Ne => 0.9,
@@ -52,13 +51,13 @@ impl Estimate {
     }
 
     /// `label in {…}` with `members` values, or `not in` when `negated`.
-    fn set(members: u32, negated: bool) -> Estimate {
+    pub(crate) fn set(members: u32, negated: bool) -> Estimate {
         let held = (0.1 * members as f32).min(0.5);
         Estimate::test(if negated { 1.0 - held } else { held })
     }
 
     /// `!e`.
-    fn not(self) -> Estimate {
+    pub(crate) fn not(self) -> Estimate {
         Estimate {
             holds: 1.0 - self.holds,
             cost: self.cost,
@@ -101,165 +100,50 @@ impl Estimate {
 /// How many operands a chain may have to be ordered on the stack.
 const SHORT_CHAIN: usize = 8;
 
-/// A chain's operands in the order to test them.
-pub(crate) enum Ordered<'t> {
-    /// In the order they are written: the tree's own list.
-    AsWritten(&'t [u32]),
-    /// In another order (on the stack for the usual few).
-    Moved(SmallVec<[u32; 8]>),
-}
-
-impl Ordered<'_> {
-    /// The operands, first to test first.
-    pub(crate) fn as_slice(&self) -> &[u32] {
-        match self {
-            Ordered::AsWritten(operands) => operands,
-            Ordered::Moved(operands) => operands,
+/// Puts a chain's operands (an `&&` chain when `is_and`), each with its estimate, in the
+/// order to test them: by [`Estimate::rank`], ties in the order written (the sort is
+/// stable). Returns the chain's estimate, with its operands tested in that order.
+pub(crate) fn order_chain(operands: &mut [(u32, Estimate)], is_and: bool) -> Estimate {
+    match operands {
+        [] | [_] => {}
+        [a, b] => {
+            if a.1.rank(is_and) > b.1.rank(is_and) {
+                std::mem::swap(a, b);
+            }
         }
-    }
-}
-
-/// Orders the chains of one tree, keeping the estimates of nested chains.
-pub(crate) struct Planner<'t> {
-    tree: &'t Tree,
-    /// Per tree node, the estimate of a chain nested in another chain's operands, once
-    /// worked out (it is asked for again when its parent is ordered); empty until then.
-    chains: Vec<Option<Estimate>>,
-    /// How many chain estimates are under way (see [`Planner::chain`]).
-    depth: u32,
-}
-
-impl<'t> Planner<'t> {
-    /// A planner for `tree`.
-    pub(crate) fn new(tree: &'t Tree) -> Planner<'t> {
-        Planner {
-            tree,
-            chains: Vec::new(),
-            depth: 0,
-        }
-    }
-
-    /// The operands `kids` of a chain (`&&` when `is_and`) in the order to test them.
-    pub(crate) fn order(&mut self, kids: Slice, is_and: bool) -> Ordered<'t> {
-        let operands = self.tree.kids(kids);
-        // The ranks of a chain of the usual few operands, on the stack.
-        let mut ranks = [0f32; SHORT_CHAIN];
-        if operands.len() > ranks.len() {
-            return self.order_long(operands, is_and);
-        }
-        let (mut in_order, mut last) = (true, f32::NEG_INFINITY);
-        for (slot, &k) in ranks.iter_mut().zip(operands) {
-            let rank = self.rank(k, is_and);
-            in_order &= last <= rank;
-            last = rank;
-            *slot = rank;
-        }
-        if in_order {
-            return Ordered::AsWritten(operands);
-        }
-        // An insertion sort of both lists by rank: stable, so ties keep the source order.
-        let mut ordered: SmallVec<[u32; 8]> = SmallVec::from_slice(operands);
-        for i in 1..operands.len() {
-            let mut j = i;
-            while let (Some(&before), Some(&here)) = (ranks.get(j.wrapping_sub(1)), ranks.get(j)) {
-                if before <= here {
-                    break;
+        _ if operands.len() <= SHORT_CHAIN => {
+            let mut ranks = [0f32; SHORT_CHAIN];
+            for (rank, &(_, e)) in ranks.iter_mut().zip(operands.iter()) {
+                *rank = e.rank(is_and);
+            }
+            // An insertion sort of both lists: stable, so ties keep the order written.
+            for i in 1..operands.len() {
+                let mut j = i;
+                while let (Some(&before), Some(&here)) =
+                    (ranks.get(j.wrapping_sub(1)), ranks.get(j))
+                {
+                    if before <= here {
+                        break;
+                    }
+                    ranks.swap(j - 1, j);
+                    operands.swap(j - 1, j);
+                    j -= 1;
                 }
-                ranks.swap(j - 1, j);
-                ordered.swap(j - 1, j);
-                j -= 1;
             }
         }
-        Ordered::Moved(ordered)
-    }
-
-    /// [`Planner::order`] for a chain of more than [`SHORT_CHAIN`] operands.
-    #[cold]
-    fn order_long(&mut self, operands: &'t [u32], is_and: bool) -> Ordered<'t> {
-        let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(operands.len());
-        for &k in operands {
-            ranked.push((self.rank(k, is_and), k));
-        }
-        if ranked.is_sorted_by(|a, b| a.0 <= b.0) {
-            return Ordered::AsWritten(operands);
-        }
-        // Stable: ties keep the source order.
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
-        Ordered::Moved(ranked.iter().map(|r| r.1).collect())
-    }
-
-    /// The rank of operand `k` in a chain (`&&` when `is_and`): a label test's straight
-    /// from its kind, anything else's from its estimate.
-    #[inline(always)]
-    fn rank(&mut self, k: u32, is_and: bool) -> f32 {
-        let leaf = match self.tree.node(k).map(|n| n.kind) {
-            Some(Kind::Has { .. }) => Estimate::has(),
-            Some(Kind::Compare { cmp, .. }) => Estimate::compare(cmp),
-            _ => return self.estimate(k).rank(is_and),
-        };
-        leaf.rank(is_and)
-    }
-
-    /// The estimate of tree node `n`. Estimates only order operands, so a node the tree
-    /// lacks (an impossible state) gets a neutral one rather than an error.
-    fn estimate(&mut self, mut n: u32) -> Estimate {
-        // Through any number of `!`, without recursion.
-        let mut negated = false;
-        let estimate = loop {
-            let Some(node) = self.tree.node(n) else {
-                break Estimate::default();
-            };
-            break match node.kind {
-                Kind::All | Kind::Global => Estimate::ALWAYS,
-                Kind::Has { .. } => Estimate::has(),
-                Kind::Compare { cmp, .. } => Estimate::compare(cmp),
-                Kind::In {
-                    members, negated, ..
-                } => Estimate::set(members.end.saturating_sub(members.start), negated),
-                Kind::Not { child } => {
-                    negated = !negated;
-                    n = child;
-                    continue;
-                }
-                Kind::And { kids } => self.chain(n, kids, true),
-                Kind::Or { kids } => self.chain(n, kids, false),
-            };
-        };
-        if negated {
-            estimate.not()
-        } else {
-            estimate
-        }
-    }
-
-    /// The estimate of chain node `n`, its operands tested in their best order. A chain
-    /// estimated while estimating another is kept: the operands of a chain are estimated
-    /// again when it is ordered, and without keeping them a chain nested `d` deep would be
-    /// estimated `d` times.
-    fn chain(&mut self, n: u32, kids: Slice, is_and: bool) -> Estimate {
-        if let Some(&Some(known)) = self.chains.get(n as usize) {
-            return known;
-        }
-        let tree = self.tree;
-        let mut operands: SmallVec<[Estimate; 8]> = SmallVec::new();
-        self.depth += 1;
-        for &k in tree.kids(kids) {
-            let e = self.estimate(k);
-            operands.push(e);
-        }
-        self.depth -= 1;
-        operands.sort_by(|a, b| a.rank(is_and).total_cmp(&b.rank(is_and)));
-        let estimate = Estimate::chain(operands.iter().copied(), is_and);
-        if self.depth > 0 {
-            if self.chains.is_empty() {
-                self.chains.resize(tree.node_count(), None);
-            }
-            if let Some(slot) = self.chains.get_mut(n as usize) {
-                *slot = Some(estimate);
+        _ => {
+            // Stable: ties keep the order written.
+            let mut ranked: Vec<(f32, (u32, Estimate))> = operands
+                .iter()
+                .map(|&(n, e)| (e.rank(is_and), (n, e)))
+                .collect();
+            ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for (slot, (_, operand)) in operands.iter_mut().zip(ranked) {
+                *slot = operand;
             }
         }
-        estimate
     }
+    Estimate::chain(operands.iter().map(|&(_, e)| e), is_and)
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! Canonical text (SPEC.md section 5; Calico's `String()`) of an [`Expr`].
 //!
-//! The printer works on the parser's flat tree: it prints a parsed selector's canonical text
-//! and, in the same walk, hands each label test to a `Sink` (the compiler's, which makes
-//! the program's nodes from them: see [`crate::compile`]). The public functions copy an
-//! [`Expr`] into such a tree first.
+//! The [`Printer`] works on the parser's flat tree (the public functions copy an [`Expr`]
+//! into one first). How each label test is printed is the [`TestPrinter`]'s, which the
+//! compiler shares: it prints a selector's canonical text as the parser reads it
+//! ([`crate::compile`]).
 
 use crate::lexer::contains_byte;
 use crate::syntax::ast::{CompareOp, Expr};
-use crate::syntax::tree::{index_slice, text_range, Kind, Slice, Text, Tree};
+use crate::syntax::tree::{text_range, Kind, Slice, Text, Tree};
 
 /// The canonical text of `expr`.
 ///
@@ -116,111 +116,20 @@ pub(crate) enum Test {
     Eq(Text),
     /// Present and `contains` / `starts with` / `ends with` the string.
     Text(CompareOp, Text),
-    /// Present and one of the set members `start..end` (counted as [`Sink::member`] got
-    /// them; sorted by byte order, distinct).
+    /// Present and one of the set members `start..end` (counted in the order
+    /// [`TestPrinter::set`] reported them; sorted by byte order, distinct).
     In { start: u32, end: u32 },
 }
 
-/// Where a recording [`Printer`] reports each label test, in text order, and each set
-/// member, as ranges of the printed text.
-pub(crate) trait Sink {
-    /// Room for `tests` tests and `members` members.
-    fn reserve(&mut self, tests: usize, members: usize);
-    /// How many members were reported so far.
-    fn members(&self) -> usize;
-    /// A set member.
-    fn member(&mut self, value: Text);
-    /// A label test: tree node `node`.
-    fn test(&mut self, node: u32, label: Text, test: Test);
+/// Prints label tests, whose names and values are ranges of `text`, into `out`, and says
+/// where their strings now are: what the [`Printer`] and the compiler (which prints while
+/// the parser reads) share.
+pub(crate) struct TestPrinter<'a, 'o, O: Output> {
+    pub(crate) text: &'a str,
+    pub(crate) out: &'o mut O,
 }
 
-impl<S: Sink> Sink for &mut S {
-    #[inline]
-    fn reserve(&mut self, tests: usize, members: usize) {
-        (**self).reserve(tests, members);
-    }
-    #[inline]
-    fn members(&self) -> usize {
-        (**self).members()
-    }
-    #[inline]
-    fn member(&mut self, value: Text) {
-        (**self).member(value);
-    }
-    #[inline]
-    fn test(&mut self, node: u32, label: Text, test: Test) {
-        (**self).test(node, label, test);
-    }
-}
-
-/// Records nothing: printing only.
-impl Sink for () {
-    #[inline]
-    fn reserve(&mut self, _: usize, _: usize) {}
-    #[inline]
-    fn members(&self) -> usize {
-        0
-    }
-    #[inline]
-    fn member(&mut self, _: Text) {}
-    #[inline]
-    fn test(&mut self, _: u32, _: Text, _: Test) {}
-}
-
-/// Canonical text (SPEC.md section 5; Calico's `String()`), reporting each label test of the
-/// tree to a [`Sink`] as it goes. It writes into buffers it borrows, so a program's are filled
-/// where they will stay.
-pub(crate) struct Printer<'a, 'o, O: Output, R: Sink = ()> {
-    tree: &'a Tree,
-    text: &'a str,
-    /// Prints a negated negation `!(!x)` rather than `!!x` (which would parse as `x`).
-    reparseable: bool,
-    /// Where the text goes.
-    out: &'o mut O,
-    /// Where label tests go.
-    sink: R,
-}
-
-impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
-    /// A printer of `tree` over `text`, appending to `out`.
-    pub(crate) fn new(tree: &'a Tree, text: &'a str, out: &'o mut O) -> Self {
-        Printer {
-            tree,
-            text,
-            reparseable: false,
-            out,
-            sink: (),
-        }
-    }
-
-    /// Also reports every label test and set member to `sink`.
-    pub(crate) fn recording<R: Sink>(self, mut sink: R) -> Printer<'a, 'o, O, R> {
-        sink.reserve(self.tree.tests(), self.tree.member_count());
-        Printer {
-            tree: self.tree,
-            text: self.text,
-            reparseable: self.reparseable,
-            out: self.out,
-            sink,
-        }
-    }
-}
-
-impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
-    /// Prints negated negations as `!(!x)` (see [`reparseable`]).
-    pub(crate) fn reparseable(mut self) -> Self {
-        self.reparseable = true;
-        self
-    }
-
-    /// Prints the whole tree; `None` if the tree breaks its invariants (which none does),
-    /// after which the output is incomplete and must be thrown away.
-    #[must_use]
-    pub(crate) fn print(mut self) -> Option<()> {
-        let root = self.tree.root()?;
-        self.node(root)
-    }
-
+impl<O: Output> TestPrinter<'_, '_, O> {
     /// Copies `text[range]` and returns where it now is in the output; `None` for a range
     /// that is not one of the text (a tree that breaks its invariants), which fails the print
     /// (a compiled program then matches nothing).
@@ -269,112 +178,163 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
         Some(value)
     }
 
+    /// Prints `has(label)`; returns where the label now is.
     #[inline]
-    fn record(&mut self, n: u32, label: Text, test: Test) {
-        self.sink.test(n, label, test);
+    pub(crate) fn has(&mut self, label: Text) -> Option<Text> {
+        match self.verbatim(
+            label.start.checked_sub(4),
+            label.end.saturating_add(1),
+            |t| t.starts_with(b"has(") && t.ends_with(b")"),
+        ) {
+            Some(at) => Some(text_range(
+                at + 4,
+                at + 4 + (label.end - label.start) as usize,
+            )),
+            None => {
+                self.out.push_str("has(");
+                let label = self.push(label)?;
+                self.out.push(')');
+                Some(label)
+            }
+        }
+    }
+
+    /// Prints `label <cmp> "value"`; returns what it tests.
+    #[inline]
+    pub(crate) fn compare(
+        &mut self,
+        cmp: CompareOp,
+        label: Text,
+        value: Text,
+    ) -> Option<(Text, Test)> {
+        let op = cmp.as_str().as_bytes();
+        let quote = quote_for(self.text, value);
+        // `label op "value"` if the text has it so: the label, one space, the
+        // operator, one space and the value in its canonical quotes.
+        let is_canonical = |t: &[u8]| {
+            let after_label = (label.end - label.start) as usize;
+            // The operator with its spaces, a constant per arm, so that the
+            // comparison is a few loads rather than a call to memcmp.
+            let spaced_op = t.get(after_label..).is_some_and(|rest| match cmp {
+                CompareOp::Eq => rest.starts_with(b" == "),
+                CompareOp::Ne => rest.starts_with(b" != "),
+                CompareOp::Contains => rest.starts_with(b" contains "),
+                CompareOp::StartsWith => rest.starts_with(b" starts with "),
+                CompareOp::EndsWith => rest.starts_with(b" ends with "),
+            });
+            t.len() == after_label + op.len() + 4 + (value.end - value.start) as usize
+                && spaced_op
+                && t.get(after_label + 2 + op.len()) == Some(&(quote as u8))
+                && t.last() == Some(&(quote as u8))
+        };
+        let (label, value) =
+            match self.verbatim(Some(label.start), value.end.saturating_add(1), is_canonical) {
+                Some(at) => {
+                    let shift = |r: Text| {
+                        let start = at + (r.start - label.start) as usize;
+                        text_range(start, start + (r.end - r.start) as usize)
+                    };
+                    (shift(label), shift(value))
+                }
+                None => {
+                    let label = self.push(label)?;
+                    self.out.push(' ');
+                    self.out.push_str(cmp.as_str());
+                    self.out.push(' ');
+                    (label, self.push_quoted(value, quote)?)
+                }
+            };
+        let test = match cmp {
+            CompareOp::Eq | CompareOp::Ne => Test::Eq(value),
+            _ => Test::Text(cmp, value),
+        };
+        Some((label, test))
+    }
+
+    /// Prints `label in {"a", "b"}` (`not in` when `negated`) with the set's values (sorted
+    /// and distinct), handing each member's printed range to `member`; returns where the
+    /// label now is.
+    #[inline]
+    pub(crate) fn set(
+        &mut self,
+        label: Text,
+        values: &[Text],
+        negated: bool,
+        mut member: impl FnMut(Text),
+    ) -> Option<Text> {
+        let label = self.push(label)?;
+        self.out
+            .push_str(if negated { " not in {" } else { " in {" });
+        for (i, &m) in values.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            member(self.push_quoted(m, quote_for(self.text, m))?);
+        }
+        self.out.push('}');
+        Some(label)
+    }
+}
+
+/// Canonical text (SPEC.md section 5; Calico's `String()`) of a tree. It writes into a
+/// buffer it borrows.
+pub(crate) struct Printer<'a, 'o, O: Output> {
+    tree: &'a Tree,
+    /// Prints a negated negation `!(!x)` rather than `!!x` (which would parse as `x`).
+    reparseable: bool,
+    /// Where the text goes.
+    tests: TestPrinter<'a, 'o, O>,
+}
+
+impl<'a, 'o, O: Output> Printer<'a, 'o, O> {
+    /// A printer of `tree` over `text`, appending to `out`.
+    pub(crate) fn new(tree: &'a Tree, text: &'a str, out: &'o mut O) -> Self {
+        Printer {
+            tree,
+            reparseable: false,
+            tests: TestPrinter { text, out },
+        }
+    }
+
+    /// Prints negated negations as `!(!x)` (see [`reparseable`]).
+    pub(crate) fn reparseable(mut self) -> Self {
+        self.reparseable = true;
+        self
+    }
+
+    /// Prints the whole tree; `None` if the tree breaks its invariants (which none does),
+    /// after which the output is incomplete and must be thrown away.
+    #[must_use]
+    pub(crate) fn print(mut self) -> Option<()> {
+        let root = self.tree.root()?;
+        self.node(root)
     }
 
     fn node(&mut self, n: u32) -> Option<()> {
         match self.tree.node(n)?.kind {
-            Kind::All => self.out.push_str("all()"),
-            Kind::Global => self.out.push_str("global()"),
+            Kind::All => self.tests.out.push_str("all()"),
+            Kind::Global => self.tests.out.push_str("global()"),
             Kind::Has { label } => {
-                let label = match self.verbatim(
-                    label.start.checked_sub(4),
-                    label.end.saturating_add(1),
-                    |t| t.starts_with(b"has(") && t.ends_with(b")"),
-                ) {
-                    Some(at) => text_range(at + 4, at + 4 + (label.end - label.start) as usize),
-                    None => {
-                        self.out.push_str("has(");
-                        let label = self.push(label)?;
-                        self.out.push(')');
-                        label
-                    }
-                };
-                self.record(n, label, Test::Has);
+                self.tests.has(label)?;
             }
             Kind::Compare { cmp, label, value } => {
-                let op = cmp.as_str().as_bytes();
-                let quote = quote_for(self.text, value);
-                // `label op "value"` if the text has it so: the label, one space, the
-                // operator, one space and the value in its canonical quotes.
-                let is_canonical = |t: &[u8]| {
-                    let after_label = (label.end - label.start) as usize;
-                    // The operator with its spaces, a constant per arm, so that the
-                    // comparison is a few loads rather than a call to memcmp.
-                    let spaced_op = t.get(after_label..).is_some_and(|rest| match cmp {
-                        CompareOp::Eq => rest.starts_with(b" == "),
-                        CompareOp::Ne => rest.starts_with(b" != "),
-                        CompareOp::Contains => rest.starts_with(b" contains "),
-                        CompareOp::StartsWith => rest.starts_with(b" starts with "),
-                        CompareOp::EndsWith => rest.starts_with(b" ends with "),
-                    });
-                    t.len() == after_label + op.len() + 4 + (value.end - value.start) as usize
-                        && spaced_op
-                        && t.get(after_label + 2 + op.len()) == Some(&(quote as u8))
-                        && t.last() == Some(&(quote as u8))
-                };
-                let (label, value) = match self.verbatim(
-                    Some(label.start),
-                    value.end.saturating_add(1),
-                    is_canonical,
-                ) {
-                    Some(at) => {
-                        let shift = |r: Text| {
-                            let start = at + (r.start - label.start) as usize;
-                            text_range(start, start + (r.end - r.start) as usize)
-                        };
-                        (shift(label), shift(value))
-                    }
-                    None => {
-                        let label = self.push(label)?;
-                        self.out.push(' ');
-                        self.out.push_str(cmp.as_str());
-                        self.out.push(' ');
-                        (label, self.push_quoted(value, quote)?)
-                    }
-                };
-                let test = match cmp {
-                    CompareOp::Eq | CompareOp::Ne => Test::Eq(value),
-                    _ => Test::Text(cmp, value),
-                };
-                self.record(n, label, test);
+                self.tests.compare(cmp, label, value)?;
             }
             Kind::In {
                 label,
                 members,
                 negated,
             } => {
-                let label = self.push(label)?;
-                self.out
-                    .push_str(if negated { " not in {" } else { " in {" });
-                let start = self.sink.members();
-                for (i, &m) in self.tree.members(members).iter().enumerate() {
-                    if i > 0 {
-                        self.out.push_str(", ");
-                    }
-                    let member = self.push_quoted(m, quote_for(self.text, m))?;
-                    self.sink.member(member);
-                }
-                self.out.push('}');
-                let range = index_slice(start, self.sink.members());
-                self.record(
-                    n,
-                    label,
-                    Test::In {
-                        start: range.start,
-                        end: range.end,
-                    },
-                );
+                self.tests
+                    .set(label, self.tree.members(members), negated, |_| {})?;
             }
             Kind::Not { child } => {
-                self.out.push('!');
+                self.tests.out.push('!');
                 let double = matches!(self.tree.node(child)?.kind, Kind::Not { .. });
                 if self.reparseable && double {
-                    self.out.push('(');
+                    self.tests.out.push('(');
                     self.node(child)?;
-                    self.out.push(')');
+                    self.tests.out.push(')');
                 } else {
                     self.node(child)?;
                 }
@@ -387,14 +347,14 @@ impl<O: Output, R: Sink> Printer<'_, '_, O, R> {
 
     fn chain(&mut self, kids: Slice, sep: &str) -> Option<()> {
         let tree = self.tree;
-        self.out.push('(');
+        self.tests.out.push('(');
         for (i, &k) in tree.kids(kids).iter().enumerate() {
             if i > 0 {
-                self.out.push_str(sep);
+                self.tests.out.push_str(sep);
             }
             self.node(k)?;
         }
-        self.out.push(')');
+        self.tests.out.push(')');
         Some(())
     }
 }

@@ -59,8 +59,7 @@ impl Selector {
             program: Program::empty(),
             unique_id: OnceLock::new(),
         };
-        parser::with_tree(source, |tree| inner.program.fill(tree, source, source))
-            .map_err(|e| *e)?;
+        inner.program.parse_into(source).map_err(|e| *e)?;
         Ok(Selector {
             inner: Arc::new(inner),
         })

@@ -1,17 +1,23 @@
 //! How the parser builds what it reads: the [`Build`] trait, with a builder of the flat
-//! [`Tree`] (whose buffers are reused from one parse to the next) and one that builds nothing,
-//! for validation and highlighting.
+//! [`Tree`] (whose buffers are reused from one parse to the next), one that builds nothing
+//! (for validation and highlighting), and [`replay`], which hands a finished tree to any
+//! builder as the parser would. The compiler's builder is in [`crate::compile`].
 
 use super::ast::{CompareOp, Span};
-use super::tree::{index_slice, text_range, Kind, Tree};
+use super::tree::{index_slice, text_range, Kind, Text, Tree};
 use std::cell::RefCell;
 
-/// What the parser produces for each rule: a tree, or nothing at all (validation).
+/// What the parser produces for each rule: a tree, a compiled program, or nothing at all
+/// (validation).
 ///
-/// Label names and values are passed as byte spans of the source. The operands of a chain
-/// are handed over one by one between [`Build::chain_start`] and [`Build::and`] /
-/// [`Build::or`], and a set's values between [`Build::set_start`] and [`Build::in_set`], so
-/// the parser itself allocates nothing.
+/// Label names and values are passed as byte spans of the source, in the order they are
+/// written. The parser announces structure before its operands where a builder that prints
+/// needs it: [`Build::not_start`] before the operand of a `!`, and [`Build::mark`] before an
+/// operand that may turn out to start a chain, whose [`Build::chain_start`] comes after that
+/// operand, at the first `&&` or `||`. A chain's operands are then handed over one by one
+/// ([`Build::chain_push`], with [`Build::chain_sep`] before each further one) until
+/// [`Build::and`] / [`Build::or`], and a set's values between [`Build::set_start`] and
+/// [`Build::in_set`], so the parser itself allocates nothing.
 pub(crate) trait Build {
     /// A parsed expression.
     type Node: Copy;
@@ -23,10 +29,18 @@ pub(crate) trait Build {
     fn set_start(&mut self) -> usize;
     fn set_value(&mut self, value: Span);
     fn in_set(&mut self, label: Span, start: usize, negated: bool, span: Span) -> Self::Node;
-    fn not(&mut self, node: Self::Node, span: Span) -> Self::Node;
-    /// Starts reading a chain; returns what [`Build::and`] / [`Build::or`] get back.
-    fn chain_start(&mut self) -> usize;
+    /// A `!` whose operand comes next; returns what [`Build::not`] gets back.
+    fn not_start(&mut self) -> usize;
+    fn not(&mut self, start: usize, node: Self::Node, span: Span) -> Self::Node;
+    /// Where an operand that may be the first of a chain starts; what
+    /// [`Build::chain_start`] gets back.
+    fn mark(&mut self) -> usize;
+    /// Starts a chain whose first operand (not yet pushed) started at `mark`; returns what
+    /// [`Build::and`] / [`Build::or`] get back.
+    fn chain_start(&mut self, mark: usize) -> usize;
     fn chain_push(&mut self, node: Self::Node);
+    /// Another operand of the chain follows (an `&&` chain when `is_and`).
+    fn chain_sep(&mut self, is_and: bool);
     fn and(&mut self, start: usize, span: Span) -> Self::Node;
     fn or(&mut self, start: usize, span: Span) -> Self::Node;
 }
@@ -45,11 +59,18 @@ impl Build for CheckOnly {
     }
     fn set_value(&mut self, _: Span) {}
     fn in_set(&mut self, _: Span, _: usize, _: bool, _: Span) {}
-    fn not(&mut self, _: (), _: Span) {}
-    fn chain_start(&mut self) -> usize {
+    fn not_start(&mut self) -> usize {
+        0
+    }
+    fn not(&mut self, _: usize, _: (), _: Span) {}
+    fn mark(&mut self) -> usize {
+        0
+    }
+    fn chain_start(&mut self, _: usize) -> usize {
         0
     }
     fn chain_push(&mut self, _: ()) {}
+    fn chain_sep(&mut self, _: bool) {}
     fn and(&mut self, _: usize, _: Span) {}
     fn or(&mut self, _: usize, _: Span) {}
 }
@@ -174,19 +195,78 @@ impl Build for TreeBuilder<'_, '_> {
         };
         self.buffers.tree.push(kind, span)
     }
-    fn not(&mut self, node: u32, span: Span) -> u32 {
+    fn not_start(&mut self) -> usize {
+        0
+    }
+    fn not(&mut self, _: usize, node: u32, span: Span) -> u32 {
         self.buffers.tree.push(Kind::Not { child: node }, span)
     }
-    fn chain_start(&mut self) -> usize {
+    fn mark(&mut self) -> usize {
+        0
+    }
+    fn chain_start(&mut self, _: usize) -> usize {
         self.buffers.pending.len()
     }
     fn chain_push(&mut self, node: u32) {
         self.buffers.pending.push(node);
     }
+    fn chain_sep(&mut self, _: bool) {}
     fn and(&mut self, start: usize, span: Span) -> u32 {
         self.chain(start, span, false)
     }
     fn or(&mut self, start: usize, span: Span) -> u32 {
         self.chain(start, span, true)
     }
+}
+
+/// Hands `tree` to `build` as the parser would hand it over (so a tree built from an
+/// [`Expr`](crate::Expr) compiles as its text would). `None` if the tree breaks its
+/// invariants (none does).
+pub(crate) fn replay<B: Build>(tree: &Tree, build: &mut B) -> Option<B::Node> {
+    replay_node(tree, tree.root()?, build)
+}
+
+fn replay_node<B: Build>(tree: &Tree, n: u32, build: &mut B) -> Option<B::Node> {
+    let node = tree.node(n)?;
+    let span = |t: Text| Span::new(t.start as usize, t.end as usize);
+    let whole = span(node.span);
+    Some(match node.kind {
+        Kind::All => build.all(whole),
+        Kind::Global => build.global(whole),
+        Kind::Has { label } => build.has(span(label), whole),
+        Kind::Compare { cmp, label, value } => build.compare(cmp, span(label), span(value), whole),
+        Kind::In {
+            label,
+            members,
+            negated,
+        } => {
+            let start = build.set_start();
+            for &m in tree.members(members) {
+                build.set_value(span(m));
+            }
+            build.in_set(span(label), start, negated, whole)
+        }
+        Kind::Not { child } => {
+            let start = build.not_start();
+            let child = replay_node(tree, child, build)?;
+            build.not(start, child, whole)
+        }
+        Kind::And { kids } | Kind::Or { kids } => {
+            let is_and = matches!(node.kind, Kind::And { .. });
+            let mark = build.mark();
+            let chain = build.chain_start(mark);
+            for (i, &k) in tree.kids(kids).iter().enumerate() {
+                if i > 0 {
+                    build.chain_sep(is_and);
+                }
+                let operand = replay_node(tree, k, build)?;
+                build.chain_push(operand);
+            }
+            if is_and {
+                build.and(chain, whole)
+            } else {
+                build.or(chain, whole)
+            }
+        }
+    })
 }

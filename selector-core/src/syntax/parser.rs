@@ -39,6 +39,11 @@ pub(crate) fn with_tree<R>(src: &str, f: impl FnOnce(&Tree) -> R) -> Result<R, B
     })
 }
 
+/// Parses `src` with `build`; returns the root and the builder.
+pub(crate) fn parse_into<B: Build>(src: &str, build: B) -> Result<(B::Node, B), Box<ParseError>> {
+    Parser::new(src, None, build).selector()
+}
+
 /// Parses `src` into an [`Expr`].
 pub(crate) fn parse_expr(src: &str) -> Result<Expr, ParseError> {
     with_tree(src, |tree| tree.to_expr(src)).map_err(|e| *e)
@@ -259,6 +264,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     fn or(&mut self) -> PResult<B::Node> {
         self.skip_space();
         let start = self.pos;
+        let mark = self.build.mark();
         let first = self.and()?;
         let mut chain = None;
         let mut end = self.pos;
@@ -271,9 +277,10 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
             self.emit(TokenKind::Or, self.pos, self.pos + 2);
             self.pos += 2;
             if chain.is_none() {
-                chain = Some(self.build.chain_start());
+                chain = Some(self.build.chain_start(mark));
                 self.build.chain_push(first);
             }
+            self.build.chain_sep(false);
             let node = self.and()?;
             end = self.pos;
             self.build.chain_push(node);
@@ -287,6 +294,7 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
     fn and(&mut self) -> PResult<B::Node> {
         self.skip_space();
         let start = self.pos;
+        let mark = self.build.mark();
         let first = self.unary()?;
         let mut chain = None;
         let mut end = self.pos;
@@ -299,9 +307,10 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
             self.emit(TokenKind::And, self.pos, self.pos + 2);
             self.pos += 2;
             if chain.is_none() {
-                chain = Some(self.build.chain_start());
+                chain = Some(self.build.chain_start(mark));
                 self.build.chain_push(first);
             }
+            self.build.chain_sep(true);
             let node = self.unary()?;
             end = self.pos;
             self.build.chain_push(node);
@@ -322,11 +331,12 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
             bangs += 1;
             self.skip_space();
         }
+        // `!!x` is `x`: only an odd run of `!` negates.
+        let not = (bangs % 2 == 1).then(|| self.build.not_start());
         let node = self.primary()?;
-        if bangs % 2 == 1 {
-            Ok(self.build.not(node, Span::new(start, self.pos)))
-        } else {
-            Ok(node)
+        match not {
+            Some(not) => Ok(self.build.not(not, node, Span::new(start, self.pos))),
+            None => Ok(node),
         }
     }
 

@@ -4,9 +4,10 @@
 //! every `&&`, `||` and `!`, so building one costs an allocation per token, more than all the
 //! rest of parsing. The parser builds this tree instead: one vector of nodes, one of chain
 //! children and one of set members, with label names and values as byte ranges of the text.
-//! The printer ([`crate::print`]) turns it into the canonical text and, in the same walk, the
-//! compiler's program; a selector turns it into an [`Expr`](crate::Expr) only when asked for
-//! its syntax tree (`convert`).
+//! It serves what needs the whole tree at once: printing an [`Expr`](crate::Expr)
+//! ([`crate::print`]), label restrictions, and the [`Expr`](crate::Expr) a selector makes
+//! only when asked for its syntax tree (`convert`). Compiling a selector builds no tree: the
+//! parser drives the compiler's own builder ([`crate::compile`]).
 //!
 //! Every index a tree holds (its root, a `!`'s child, a chain's operands) names a node pushed
 //! before it, so a finished tree refers only to nodes it has. Walkers still get an `Option`
@@ -78,8 +79,6 @@ pub(crate) struct Tree {
     /// The root node: always set in a finished tree (the parser's, or one from an
     /// [`Expr`]); `None` only in buffers between parses.
     pub(super) root: Option<u32>,
-    /// How many nodes are label tests (`has`, comparisons, sets).
-    pub(super) tests: usize,
 }
 
 /// `start..end` as a [`Text`]; offsets beyond `u32` are clamped (the parser refuses such
@@ -106,7 +105,6 @@ impl Tree {
         kids: Vec::new(),
         members: Vec::new(),
         root: None,
-        tests: 0,
     };
 
     /// The root node. A finished tree always has one (see the field's doc); walkers
@@ -139,37 +137,15 @@ impl Tree {
             .unwrap_or(&[])
     }
 
-    /// The number of label tests.
-    pub(crate) fn tests(&self) -> usize {
-        self.tests
-    }
-
-    /// The number of set values, all sets together.
-    pub(crate) fn member_count(&self) -> usize {
-        self.members.len()
-    }
-
-    /// The number of nodes.
-    pub(crate) fn node_count(&self) -> usize {
-        self.nodes.len()
-    }
-
     /// Empties the tree, keeping its buffers.
     pub(super) fn clear(&mut self) {
         self.nodes.clear();
         self.kids.clear();
         self.members.clear();
         self.root = None;
-        self.tests = 0;
     }
 
     pub(super) fn push(&mut self, kind: Kind, span: Span) -> u32 {
-        if matches!(
-            kind,
-            Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. }
-        ) {
-            self.tests += 1;
-        }
         let n = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         self.nodes.push(Node {
             kind,
@@ -180,30 +156,35 @@ impl Tree {
 
     /// Sorts the set values from `start` on by their text and drops repeats.
     pub(super) fn finish_set(&mut self, text: &str, start: usize) -> Slice {
-        if let Some(values) = self.members.get_mut(start..) {
-            values.sort_unstable_by(|a, b| slice(text, *a).cmp(slice(text, *b)));
-        }
-        // Drop repeats in place (within this set only: earlier sets are left alone).
-        let mut kept = start;
-        for i in start..self.members.len() {
-            let Some(&value) = self.members.get(i) else {
-                break;
-            };
-            let repeat = kept > start
-                && self
-                    .members
-                    .get(kept - 1)
-                    .is_some_and(|&last| slice(text, last) == slice(text, value));
-            if !repeat {
-                if let Some(slot) = self.members.get_mut(kept) {
-                    *slot = value;
-                }
-                kept += 1;
-            }
-        }
-        self.members.truncate(kept);
+        let kept = sort_set(text, &mut self.members, start);
         index_slice(start, kept)
     }
+}
+
+/// Sorts `values[start..]`, ranges of `text`, by their text and drops repeats (within
+/// them only: earlier values are left alone); returns where the kept values end.
+pub(crate) fn sort_set(text: &str, values: &mut Vec<Text>, start: usize) -> usize {
+    if let Some(set) = values.get_mut(start..) {
+        set.sort_unstable_by(|a, b| slice(text, *a).cmp(slice(text, *b)));
+    }
+    let mut kept = start;
+    for i in start..values.len() {
+        let Some(&value) = values.get(i) else {
+            break;
+        };
+        let repeat = kept > start
+            && values
+                .get(kept - 1)
+                .is_some_and(|&last| slice(text, last) == slice(text, value));
+        if !repeat {
+            if let Some(slot) = values.get_mut(kept) {
+                *slot = value;
+            }
+            kept += 1;
+        }
+    }
+    values.truncate(kept);
+    kept
 }
 
 /// A range of indices.

@@ -1,4 +1,4 @@
-//! Syntax tree to a flat program: a decision graph with one node per leaf test.
+//! A selector to a flat program: a decision graph with one node per leaf test.
 //!
 //! Each node tests one label and names the node to go to when the test holds and when it
 //! does not; two reserved targets stand for "matches" and "does not match". `&&`, `||` and
@@ -12,16 +12,24 @@
 //! one step per node.
 //!
 //! The program's one text buffer is the selector's canonical text, and label names and string
-//! operands are ranges of it; compiling takes time linear in the tree's size. A selector's
+//! operands are ranges of it. The program is built as the parser reads (module
+//! `builder`), then linked (module `link`); a syntax tree is handed over the same way. It
+//! takes time linear in the selector's size (a long chain's operands are sorted). A selector's
 //! program also keeps the source text, after the canonical text in the same buffer. Up to
 //! four nodes, four set members and `INLINE_TEXT` bytes of text are kept inside the program
 //! itself, so most selectors are a single allocation; larger ones add one to three. The program is immutable and `Send + Sync`.
 
-use crate::order::Planner;
-use crate::print::{Output, Printer, Sink};
-use crate::syntax::ast::{CompareOp, Expr};
-use crate::syntax::tree::{Kind, Tree};
+mod builder;
+mod link;
 
+use crate::syntax::ast::Expr;
+use crate::syntax::build::replay;
+use crate::syntax::error::ParseError;
+use crate::syntax::parser;
+use crate::syntax::tree::Tree;
+use builder::{ProgramBuilder, Scratch};
+
+use crate::print::Output;
 pub(crate) use crate::print::Test;
 pub(crate) use crate::syntax::tree::Text;
 use arrayvec::ArrayString;
@@ -36,56 +44,6 @@ pub(crate) const FALSE: u32 = u32::MAX - 1;
 /// The most nodes a program may have for its repeated labels to share one range.
 const SHARED_LABELS_UP_TO: usize = 32;
 
-/// The printer's sink: puts each label test in the node the linker placed it at, and keeps
-/// the set members.
-struct Recorder<'p> {
-    nodes: &'p mut Nodes,
-    members: &'p mut Members,
-    /// Per tree node, the node its test was placed at.
-    places: &'p Places,
-    /// How many tests were put in their place; any other count is an impossible state.
-    placed: usize,
-}
-
-impl Sink for Recorder<'_> {
-    #[inline]
-    fn reserve(&mut self, _: usize, members: usize) {
-        self.members.reserve(members);
-    }
-    #[inline]
-    fn members(&self) -> usize {
-        self.members.len()
-    }
-    #[inline]
-    fn member(&mut self, value: Text) {
-        self.members.push(value);
-    }
-    #[inline]
-    fn test(&mut self, node: u32, label: Text, test: Test) {
-        let at = self.places.get(node as usize).copied().unwrap_or(UNPLACED);
-        if let Some(slot) = self.nodes.get_mut(at as usize) {
-            slot.label = label;
-            slot.test = test;
-            self.placed += 1;
-        }
-    }
-}
-
-/// Per tree node, the program node the linker placed its label test at ([`UNPLACED`] for
-/// the other nodes).
-type Places = SmallVec<[u32; 16]>;
-
-/// The place of a tree node that has none: no node of the program.
-const UNPLACED: u32 = u32::MAX;
-
-/// A node that no test has been put in yet: it leads nowhere but to "no match".
-const EMPTY_NODE: Node = Node {
-    label: Text { start: 0, end: 0 },
-    test: Test::Has,
-    on_true: FALSE,
-    on_false: FALSE,
-};
-
 /// One node of the decision graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Node {
@@ -95,69 +53,6 @@ pub(crate) struct Node {
     pub(crate) on_true: u32,
     /// Where to go when it does not.
     pub(crate) on_false: u32,
-}
-
-/// The first walk of compiling: places the tests in evaluation order (see
-/// [`crate::order`]) and works out their targets, before they are printed.
-struct Linker<'a> {
-    tree: &'a Tree,
-    planner: Planner<'a>,
-    places: &'a mut Places,
-    /// The program's nodes, one per test, whose targets the linker sets.
-    nodes: &'a mut Nodes,
-    /// How many tests are not yet placed: the tree is visited last test first.
-    unplaced: usize,
-}
-
-impl Linker<'_> {
-    /// Places the tests of tree node `n`, which continues at `t` when it holds and at `f`
-    /// when it does not, and returns where it starts. A node the tree does not have (an
-    /// impossible state) goes to [`FALSE`] itself, whatever negations are above it.
-    fn link(&mut self, n: u32, t: u32, f: u32) -> u32 {
-        let Some(node) = self.tree.node(n) else {
-            return FALSE;
-        };
-        let (t, f) = match node.kind {
-            Kind::All | Kind::Global => return t,
-            Kind::Not { child } => return self.link(child, f, t),
-            // Each operand continues at the next one where the chain is not yet settled: on
-            // "true" in an `&&`, on "false" in an `||`.
-            Kind::And { kids } | Kind::Or { kids } => {
-                let is_and = matches!(node.kind, Kind::And { .. });
-                let ordered = self.planner.order(kids, is_and);
-                let last = if is_and { t } else { f };
-                return ordered.as_slice().iter().rev().fold(last, |next, &k| {
-                    if is_and {
-                        self.link(k, next, f)
-                    } else {
-                        self.link(k, t, next)
-                    }
-                });
-            }
-            // `!=` and `not in` are `==` and `in` with their targets swapped.
-            Kind::Compare {
-                cmp: CompareOp::Ne, ..
-            }
-            | Kind::In { negated: true, .. } => (f, t),
-            Kind::Has { .. } | Kind::Compare { .. } | Kind::In { .. } => (t, f),
-        };
-        let (Some(at), Some(place)) = (
-            self.unplaced.checked_sub(1),
-            self.places.get_mut(n as usize),
-        ) else {
-            debug_assert!(false, "test {n} has no place");
-            return FALSE;
-        };
-        let Some(node) = self.nodes.get_mut(at) else {
-            debug_assert!(false, "test {n} placed beyond the nodes");
-            return FALSE;
-        };
-        node.on_true = t;
-        node.on_false = f;
-        self.unplaced = at;
-        *place = at as u32;
-        at as u32
-    }
 }
 
 /// A compiled selector.
@@ -246,6 +141,26 @@ impl TextBuf {
     }
 }
 
+impl TextBuf {
+    /// Inserts `c` at byte `at` (a length the text had earlier, so a character boundary);
+    /// `None` if it is not one (which fails the build closed).
+    fn insert(&mut self, at: usize, c: char) -> Option<()> {
+        match self {
+            TextBuf::Inline(inline) => {
+                let tail = ArrayString::<INLINE_TEXT>::from(inline.get(at..)?).ok()?;
+                inline.truncate(at);
+                self.push(c);
+                self.push_str(&tail);
+            }
+            TextBuf::Heap(heap) => {
+                heap.get(at..)?;
+                heap.insert(at, c);
+            }
+        }
+        Some(())
+    }
+}
+
 impl Output for TextBuf {
     #[inline]
     fn push_str(&mut self, s: &str) {
@@ -315,14 +230,20 @@ impl Program {
         Program::from_tree(&tree, &text, "")
     }
 
-    /// Compiles the parser's tree over `text` (see [`Program::fill`]).
+    /// Compiles a syntax tree over `text` (the source, or the text of a tree built from
+    /// an [`Expr`]), keeping `source` after the canonical text ([`Program::source`]): the
+    /// tree is handed to the compiler's builder as the parser would hand it.
     pub(crate) fn from_tree(tree: &Tree, text: &str, source: &str) -> Program {
         let mut p = Program::empty();
-        p.fill(tree, text, source);
+        Scratch::with(|scratch| {
+            let mut builder = p.builder(text, source, scratch);
+            let root = replay(tree, &mut builder);
+            p.finish(root, scratch, source);
+        });
         p
     }
 
-    /// A program with nothing in it yet, for [`Program::fill`]; it allocates nothing.
+    /// A program with nothing in it yet, for [`Program::parse_into`]; it allocates nothing.
     pub(crate) fn empty() -> Program {
         Program {
             nodes: Nodes::new(),
@@ -334,50 +255,46 @@ impl Program {
         }
     }
 
-    /// Compiles the parser's tree over `text` into this program (replacing what it held), in
-    /// two walks and in place (a selector's program is filled inside the selector's own
-    /// allocation). The first walk visits the tree in evaluation order (each chain's operands
-    /// as the tree ordered them, see [`crate::order`]) backwards, so each test meets
-    /// its two continuations (later tests or the terminals) before itself: it gives each
-    /// test its node and targets. The second prints the canonical text into the program's
-    /// text buffer and puts each test, its strings as ranges of that text, in its node.
-    /// `source` is kept after the canonical text ([`Program::source`]).
-    pub(crate) fn fill(&mut self, tree: &Tree, text: &str, source: &str) {
+    /// Parses and compiles `source` into this program (replacing what it held), in place:
+    /// a selector's program is filled inside the selector's own allocation. The parser
+    /// drives the compiler's builder, which prints the canonical text into the program's
+    /// text buffer as it reads, records each label test, and orders each chain as it closes
+    /// (see [`crate::order`]); linking then gives each test its node and targets. `source`
+    /// is kept after the canonical text ([`Program::source`]).
+    pub(crate) fn parse_into(&mut self, source: &str) -> Result<(), Box<ParseError>> {
+        Scratch::with(|scratch| {
+            let builder = self.builder(source, source, scratch);
+            let (root, _) = parser::parse_into(source, builder)?;
+            self.finish(Some(root), scratch, source);
+            Ok(())
+        })
+    }
+
+    /// Empties the program and returns a builder that prints into it from `text`.
+    fn builder<'a>(
+        &'a mut self,
+        text: &'a str,
+        source: &str,
+        scratch: &'a mut Scratch,
+    ) -> ProgramBuilder<'a> {
         self.nodes.clear();
         self.members.clear();
         self.text = TextBuf::with_capacity(text.len() + 16 + source.len());
-        let Some(root) = tree.root() else {
-            // A tree that breaks its invariants (none does): fail closed.
+        ProgramBuilder::new(text, &mut self.text, &mut self.members, scratch)
+    }
+
+    /// Links the built program from `root` on (module `link`) and appends `source` to its
+    /// text; a tree or a build that broke its invariants (none does) fails closed.
+    fn finish(&mut self, root: Option<u32>, scratch: &Scratch, source: &str) {
+        let entry = root.and_then(|root| {
+            self.nodes.resize(scratch.tests.len(), link::EMPTY_NODE);
+            link::link(scratch, &mut self.nodes, root)
+        });
+        let Some(entry) = entry else {
+            debug_assert!(false, "the built program does not link");
             self.matches_nothing(source);
             return;
         };
-        let tests = tree.tests();
-        let mut places = Places::from_elem(UNPLACED, tree.node_count());
-        self.nodes.resize(tests, EMPTY_NODE);
-        let mut linker = Linker {
-            tree,
-            planner: Planner::new(tree),
-            places: &mut places,
-            nodes: &mut self.nodes,
-            unplaced: tests,
-        };
-        let entry = linker.link(root, TRUE, FALSE);
-        let unplaced = linker.unplaced;
-        let mut recorder = Recorder {
-            nodes: &mut self.nodes,
-            members: &mut self.members,
-            places: &places,
-            placed: 0,
-        };
-        let printed = Printer::new(tree, text, &mut self.text)
-            .recording(&mut recorder)
-            .print();
-        if printed.is_none() || unplaced != 0 || recorder.placed != tests {
-            // A tree that breaks its invariants (none does): fail closed.
-            debug_assert!(false, "tests placed and printed do not agree");
-            self.matches_nothing(source);
-            return;
-        }
         self.canonical_end = self.text.len();
         self.text.push_str(source);
         self.entry = entry;
