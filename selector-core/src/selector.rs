@@ -51,18 +51,28 @@ impl Selector {
     /// assert!(selector_core::Selector::parse("env in (prod, qa)").is_err());
     /// ```
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
-        // The program is filled here, then moved into the selector's allocation: moving it
-        // costs the same copies as moving an empty one, and filling it inside a new `Arc`
-        // would need an atomic `get_mut`.
-        let mut inner = Inner {
+        // The program is filled where it stays, inside the selector's allocation: moving a
+        // filled program there would copy all of its inline buffers.
+        let mut inner = Arc::new(Inner {
             expr: OnceLock::new(),
             program: Program::empty(),
             unique_id: OnceLock::new(),
-        };
-        inner.program.parse_into(source).map_err(|e| *e)?;
-        Ok(Selector {
-            inner: Arc::new(inner),
-        })
+        });
+        match Arc::get_mut(&mut inner) {
+            Some(fresh) => fresh.program.parse_into(source).map_err(|e| *e)?,
+            None => {
+                // A new `Arc` has no other owner.
+                debug_assert!(false, "a new Arc is shared");
+                let mut program = Program::empty();
+                program.parse_into(source).map_err(|e| *e)?;
+                inner = Arc::new(Inner {
+                    expr: OnceLock::new(),
+                    program,
+                    unique_id: OnceLock::new(),
+                });
+            }
+        }
+        Ok(Selector { inner })
     }
 
     /// Builds a selector from a syntax tree (for example one produced by a rewrite).
