@@ -465,4 +465,117 @@ mod tests {
         assert_eq!(rebuilt.source(), rebuilt.canonical());
         assert_eq!(rebuilt, s);
     }
+
+    /// The `(` of a chain is inserted where its first operand started, once the parser
+    /// sees the chain: everything recorded in that operand moves with its text.
+    #[test]
+    fn chains_found_late_move_their_first_operand() {
+        let labels: [&[(&str, &str)]; 4] = [
+            &[("a", "x"), ("b", "1"), ("c", "y")],
+            &[("a", "z"), ("b", "2"), ("d", "w")],
+            &[("c", "y"), ("d", "w"), ("e", "")],
+            &[],
+        ];
+        for (src, canonical, tested) in [
+            (
+                "a in {'y','x'} && b == '1'",
+                r#"(a in {"x", "y"} && b == "1")"#,
+                &["a", "b"][..],
+            ),
+            (
+                "((a == 'x' || b in {'2'}) && c == 'y') || d == 'w'",
+                r#"(((a == "x" || b in {"2"}) && c == "y") || d == "w")"#,
+                &["a", "b", "c", "d"],
+            ),
+            (
+                "!(a == 'x' && has(b)) && !has(e) || c != 'y'",
+                r#"((!(a == "x" && has(b)) && !has(e)) || c != "y")"#,
+                &["a", "b", "c", "e"],
+            ),
+            (
+                "!a in {'x'} && b not in {'1', '2'} && (c == 'y')",
+                r#"(!a in {"x"} && b not in {"1", "2"} && c == "y")"#,
+                &["a", "b", "c"],
+            ),
+        ] {
+            let s = Selector::parse(src).unwrap();
+            assert_eq!(s.canonical(), canonical, "{src}");
+            assert_eq!(s.source(), src);
+            for l in labels {
+                assert_eq!(
+                    s.matches(l),
+                    crate::walk::matches(s.ast(), l),
+                    "{src} {l:?}"
+                );
+            }
+            // The program's strings are the tested ones, wherever the text moved them.
+            let mut names: Vec<&str> = s.program().label_names().collect();
+            names.sort_unstable();
+            assert_eq!(names, tested, "{src}");
+            assert_eq!(&super::Program::compile(s.ast()), s.program(), "{src}");
+        }
+    }
+
+    /// Trees the parser cannot build (chains of no or one operand) compile from an `Expr`
+    /// as they print and evaluate.
+    #[test]
+    fn chains_of_no_or_one_operand_compile_from_an_expr() {
+        use crate::syntax::ast::{Expr, Span};
+        let span = Span::new(0, 0);
+        let has = |l: &str| Expr::Has {
+            label: l.into(),
+            span,
+        };
+        let cases = [
+            (
+                Expr::And {
+                    exprs: vec![],
+                    span,
+                },
+                "()",
+                true,
+            ),
+            (
+                Expr::Or {
+                    exprs: vec![],
+                    span,
+                },
+                "()",
+                false,
+            ),
+            (
+                Expr::And {
+                    exprs: vec![has("a")],
+                    span,
+                },
+                "(has(a))",
+                true,
+            ),
+            (
+                Expr::Or {
+                    exprs: vec![
+                        Expr::Or {
+                            exprs: vec![],
+                            span,
+                        },
+                        has("b"),
+                    ],
+                    span,
+                },
+                "(() || has(b))",
+                false,
+            ),
+        ];
+        for (expr, canonical, matches_a) in cases {
+            let p = super::Program::compile(&expr);
+            assert_eq!(p.canonical(), canonical);
+            assert_eq!(p.canonical(), crate::print::canonical(&expr));
+            assert_eq!(p.run(&[("a", "")]), matches_a, "{canonical}");
+            assert_eq!(
+                p.run(&[("a", "")]),
+                crate::walk::matches(&expr, &[("a", "")])
+            );
+            assert!(p.run(&[("a", ""), ("b", "")]) || canonical == "()");
+        }
+    }
 }
