@@ -66,10 +66,21 @@ pub(super) struct Scratch {
 
 thread_local! {
     /// This thread's scratch buffers: reusing them saves their allocations on every parse.
-    static SPARE: RefCell<Scratch> = RefCell::new(Scratch::default());
+    /// Initialised by a constant, so that reaching it costs no first-use check.
+    static SPARE: RefCell<Scratch> = const { RefCell::new(Scratch::EMPTY) };
 }
 
 impl Scratch {
+    /// No buffers yet: allocates nothing.
+    const EMPTY: Scratch = Scratch {
+        steps: Vec::new(),
+        kids: Vec::new(),
+        pending: Vec::new(),
+        tests: Vec::new(),
+        values: Vec::new(),
+        broken: false,
+    };
+
     /// Runs `f` with this thread's buffers, emptied (new ones if they are in use, which
     /// compiling never does), and frees them afterwards if they grew large.
     pub(super) fn with<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
