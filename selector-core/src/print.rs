@@ -282,7 +282,7 @@ pub(crate) struct Printer<'a, 'o, O: Output> {
     tree: &'a Tree,
     /// Prints a negated negation `!(!x)` rather than `!!x` (which would parse as `x`).
     reparseable: bool,
-    /// Where the text goes.
+    /// Prints the label tests; where the text goes.
     tests: TestPrinter<'a, 'o, O>,
 }
 

@@ -42,6 +42,17 @@ struct Inner {
     unique_id: OnceLock<id::UniqueId>,
 }
 
+impl Inner {
+    /// A selector's contents with nothing made yet but its program.
+    fn new(program: Program) -> Inner {
+        Inner {
+            program,
+            expr: OnceLock::new(),
+            unique_id: OnceLock::new(),
+        }
+    }
+}
+
 impl Selector {
     /// Parses a selector.
     ///
@@ -53,25 +64,15 @@ impl Selector {
     pub fn parse(source: &str) -> Result<Selector, ParseError> {
         // The program is filled where it stays, inside the selector's allocation: moving a
         // filled program there would copy all of its inline buffers.
-        let mut inner = Arc::new(Inner {
-            expr: OnceLock::new(),
-            program: Program::empty(),
-            unique_id: OnceLock::new(),
-        });
-        match Arc::get_mut(&mut inner) {
-            Some(fresh) => fresh.program.parse_into(source).map_err(|e| *e)?,
-            None => {
-                // A new `Arc` has no other owner.
-                debug_assert!(false, "a new Arc is shared");
-                let mut program = Program::empty();
-                program.parse_into(source).map_err(|e| *e)?;
-                inner = Arc::new(Inner {
-                    expr: OnceLock::new(),
-                    program,
-                    unique_id: OnceLock::new(),
-                });
-            }
-        }
+        let mut inner = Arc::new(Inner::new(Program::empty()));
+        let Some(fresh) = Arc::get_mut(&mut inner) else {
+            // A new `Arc` has no other owner.
+            debug_assert!(false, "a new Arc is shared");
+            let mut program = Program::empty();
+            program.parse_into(source).map_err(|e| *e)?;
+            return Ok(Selector::from_inner(Inner::new(program)));
+        };
+        fresh.program.parse_into(source).map_err(|e| *e)?;
         Ok(Selector { inner })
     }
 

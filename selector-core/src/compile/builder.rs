@@ -249,11 +249,10 @@ impl Build for ProgramBuilder<'_> {
         let estimate = Estimate::set(u32::try_from(count).unwrap_or(u32::MAX), negated);
         self.test(printed, negated, estimate)
     }
-    fn not_start(&mut self) -> usize {
+    fn not_start(&mut self) {
         self.printer.out.push('!');
-        0
     }
-    fn not(&mut self, _: usize, node: u32, _: Span) -> u32 {
+    fn not(&mut self, node: u32, _: Span) -> u32 {
         let estimate = self
             .scratch
             .steps
@@ -266,7 +265,7 @@ impl Build for ProgramBuilder<'_> {
     }
     fn chain_start(&mut self, mark: usize) -> usize {
         if self.printer.out.insert(mark, '(').is_some() {
-            self.shift_from(text_range(mark, mark).start);
+            self.shift_from(u32::try_from(mark).unwrap_or(u32::MAX));
         } else {
             self.scratch.broken = true;
         }

@@ -29,9 +29,9 @@ pub(crate) trait Build {
     fn set_start(&mut self) -> usize;
     fn set_value(&mut self, value: Span);
     fn in_set(&mut self, label: Span, start: usize, negated: bool, span: Span) -> Self::Node;
-    /// A `!` whose operand comes next; returns what [`Build::not`] gets back.
-    fn not_start(&mut self) -> usize;
-    fn not(&mut self, start: usize, node: Self::Node, span: Span) -> Self::Node;
+    /// A `!` whose operand comes next, and then [`Build::not`].
+    fn not_start(&mut self);
+    fn not(&mut self, node: Self::Node, span: Span) -> Self::Node;
     /// Where an operand that may be the first of a chain starts; what
     /// [`Build::chain_start`] gets back.
     fn mark(&mut self) -> usize;
@@ -59,10 +59,8 @@ impl Build for CheckOnly {
     }
     fn set_value(&mut self, _: Span) {}
     fn in_set(&mut self, _: Span, _: usize, _: bool, _: Span) {}
-    fn not_start(&mut self) -> usize {
-        0
-    }
-    fn not(&mut self, _: usize, _: (), _: Span) {}
+    fn not_start(&mut self) {}
+    fn not(&mut self, _: (), _: Span) {}
     fn mark(&mut self) -> usize {
         0
     }
@@ -195,10 +193,8 @@ impl Build for TreeBuilder<'_, '_> {
         };
         self.buffers.tree.push(kind, span)
     }
-    fn not_start(&mut self) -> usize {
-        0
-    }
-    fn not(&mut self, _: usize, node: u32, span: Span) -> u32 {
+    fn not_start(&mut self) {}
+    fn not(&mut self, node: u32, span: Span) -> u32 {
         self.buffers.tree.push(Kind::Not { child: node }, span)
     }
     fn mark(&mut self) -> usize {
@@ -247,9 +243,9 @@ fn replay_node<B: Build>(tree: &Tree, n: u32, build: &mut B) -> Option<B::Node> 
             build.in_set(span(label), start, negated, whole)
         }
         Kind::Not { child } => {
-            let start = build.not_start();
+            build.not_start();
             let child = replay_node(tree, child, build)?;
-            build.not(start, child, whole)
+            build.not(child, whole)
         }
         Kind::And { kids } | Kind::Or { kids } => {
             let is_and = matches!(node.kind, Kind::And { .. });

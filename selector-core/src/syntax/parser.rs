@@ -332,11 +332,15 @@ impl<'s, 't, B: Build> Parser<'s, 't, B> {
             self.skip_space();
         }
         // `!!x` is `x`: only an odd run of `!` negates.
-        let not = (bangs % 2 == 1).then(|| self.build.not_start());
+        let negated = bangs % 2 == 1;
+        if negated {
+            self.build.not_start();
+        }
         let node = self.primary()?;
-        match not {
-            Some(not) => Ok(self.build.not(not, node, Span::new(start, self.pos))),
-            None => Ok(node),
+        if negated {
+            Ok(self.build.not(node, Span::new(start, self.pos)))
+        } else {
+            Ok(node)
         }
     }
 
