@@ -59,34 +59,40 @@ impl Linker<'_> {
                 };
                 let last = if is_and { t } else { f };
                 kids.iter().rev().fold(last, |next, &k| {
-                    if is_and {
-                        self.link(k, next, f)
-                    } else {
-                        self.link(k, t, next)
+                    let (t, f) = if is_and { (next, f) } else { (t, next) };
+                    // Most operands are tests: placed here, without a call.
+                    match scratch.steps.get(k as usize) {
+                        Some(&(Step::Test { test, swapped }, _)) => self.place(test, swapped, t, f),
+                        _ => self.link(k, t, f),
                     }
                 })
             }
-            Step::Test { test, swapped } => {
-                let (on_true, on_false) = if swapped { (f, t) } else { (t, f) };
-                let (Some(at), Some(printed)) = (
-                    self.unplaced.checked_sub(1),
-                    self.scratch.tests.get(test as usize),
-                ) else {
-                    return self.broken();
-                };
-                let Some(node) = self.nodes.get_mut(at) else {
-                    return self.broken();
-                };
-                *node = Node {
-                    label: printed.label,
-                    test: printed.test,
-                    on_true,
-                    on_false,
-                };
-                self.unplaced = at;
-                at as u32
-            }
+            Step::Test { test, swapped } => self.place(test, swapped, t, f),
         }
+    }
+
+    /// Places test `test` in the last node not yet taken, going to `t` when it holds and
+    /// to `f` when it does not (the other way round when `swapped`); returns that node.
+    #[inline]
+    fn place(&mut self, test: u32, swapped: bool, t: u32, f: u32) -> u32 {
+        let (on_true, on_false) = if swapped { (f, t) } else { (t, f) };
+        let (Some(at), Some(printed)) = (
+            self.unplaced.checked_sub(1),
+            self.scratch.tests.get(test as usize),
+        ) else {
+            return self.broken();
+        };
+        let Some(node) = self.nodes.get_mut(at) else {
+            return self.broken();
+        };
+        *node = Node {
+            label: printed.label,
+            test: printed.test,
+            on_true,
+            on_false,
+        };
+        self.unplaced = at;
+        at as u32
     }
 
     /// An impossible state: noted (the program then matches nothing) and caught by tests
