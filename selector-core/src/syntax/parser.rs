@@ -1,11 +1,13 @@
-//! Text to syntax tree: recursive descent over the nom recognisers of [`crate::lexer`].
+//! Text to what a builder makes of it (a syntax tree, a compiled program, or nothing):
+//! recursive descent over the nom recognisers of [`crate::lexer`].
 //!
 //! The grammar (SPEC.md section 3), lowest precedence first:
 //! `or := and ("||" and)*`, `and := unary ("&&" unary)*`, `unary := "!"* primary`.
 //! Runs of `!` are counted in a loop (a million of them parse in linear time); only
 //! parentheses recurse, and they are capped at [`NESTING_LIMIT`] levels, so no input can
-//! overflow the stack. The parser is generic over the [`Build`] trait so that [`validate`] runs the
-//! very same grammar without allocating a tree.
+//! overflow the stack. The parser is generic over the [`Build`] trait, so that [`validate`] runs
+//! the very same grammar without allocating anything and the compiler builds a program as the
+//! parser reads (module `compile`).
 
 use super::ast::{CompareOp, Expr, Span};
 use super::build::{Buffers, Build, CheckOnly, TreeBuilder};
