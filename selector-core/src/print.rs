@@ -1,9 +1,8 @@
 //! Canonical text (SPEC.md section 5; Calico's `String()`) of an [`Expr`].
 //!
-//! The [`Printer`] works on the parser's flat tree (the public functions copy an [`Expr`]
-//! into one first). How each label test is printed is the [`TestPrinter`]'s, which the
-//! compiler shares: it prints a selector's canonical text as the parser reads it
-//! ([`crate::compile`]).
+//! The printer works on the parser's flat tree (the public functions copy an [`Expr`] into
+//! one first). How each label test is printed is shared with the compiler, which prints a
+//! selector's canonical text as the parser reads it ([`crate::compile`]).
 
 use crate::lexer::contains_byte;
 use crate::syntax::ast::{CompareOp, Expr};
