@@ -104,43 +104,32 @@ const SHORT_CHAIN: usize = 8;
 /// order to test them: by [`Estimate::rank`], ties in the order written (the sort is
 /// stable). Returns the chain's estimate, with its operands tested in that order.
 pub(crate) fn order_chain(operands: &mut [(u32, Estimate)], is_and: bool) -> Estimate {
-    match operands {
-        [] | [_] => {}
-        [a, b] => {
-            if a.1.rank(is_and) > b.1.rank(is_and) {
-                std::mem::swap(a, b);
-            }
+    if operands.len() <= SHORT_CHAIN {
+        let mut ranks = [0f32; SHORT_CHAIN];
+        for (rank, &(_, e)) in ranks.iter_mut().zip(operands.iter()) {
+            *rank = e.rank(is_and);
         }
-        _ if operands.len() <= SHORT_CHAIN => {
-            let mut ranks = [0f32; SHORT_CHAIN];
-            for (rank, &(_, e)) in ranks.iter_mut().zip(operands.iter()) {
-                *rank = e.rank(is_and);
-            }
-            // An insertion sort of both lists: stable, so ties keep the order written.
-            for i in 1..operands.len() {
-                let mut j = i;
-                while let (Some(&before), Some(&here)) =
-                    (ranks.get(j.wrapping_sub(1)), ranks.get(j))
-                {
-                    if before <= here {
-                        break;
-                    }
-                    ranks.swap(j - 1, j);
-                    operands.swap(j - 1, j);
-                    j -= 1;
+        // An insertion sort of both lists: stable, so ties keep the order written.
+        for i in 1..operands.len() {
+            let mut j = i;
+            while let (Some(&before), Some(&here)) = (ranks.get(j.wrapping_sub(1)), ranks.get(j)) {
+                if before <= here {
+                    break;
                 }
+                ranks.swap(j - 1, j);
+                operands.swap(j - 1, j);
+                j -= 1;
             }
         }
-        _ => {
-            // Stable: ties keep the order written.
-            let mut ranked: Vec<(f32, (u32, Estimate))> = operands
-                .iter()
-                .map(|&(n, e)| (e.rank(is_and), (n, e)))
-                .collect();
-            ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
-            for (slot, (_, operand)) in operands.iter_mut().zip(ranked) {
-                *slot = operand;
-            }
+    } else {
+        // Stable: ties keep the order written.
+        let mut ranked: Vec<(f32, (u32, Estimate))> = operands
+            .iter()
+            .map(|&(n, e)| (e.rank(is_and), (n, e)))
+            .collect();
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (slot, (_, operand)) in operands.iter_mut().zip(ranked) {
+            *slot = operand;
         }
     }
     Estimate::chain(operands.iter().map(|&(_, e)| e), is_and)

@@ -142,6 +142,15 @@ impl<'a> ProgramBuilder<'a> {
         n
     }
 
+    /// The estimate of step `node`. Estimates only order operands, so a step the build
+    /// lacks (an impossible state) gets a neutral one rather than an error.
+    fn estimate(&self, node: u32) -> Estimate {
+        self.scratch
+            .steps
+            .get(node as usize)
+            .map_or_else(Estimate::default, |&(_, e)| e)
+    }
+
     /// Records a printed test (none if it failed to print) and its step.
     fn test(&mut self, printed: Option<Printed>, swapped: bool, estimate: Estimate) -> u32 {
         let Some(printed) = printed else {
@@ -235,29 +244,22 @@ impl Build for ProgramBuilder<'_> {
             .printer
             .set(range(label), values, negated, |m| members.push(m));
         self.scratch.values.truncate(start);
-        let count = self.members.len() - first;
-        let printed = label.map(|label| {
-            let members = index_slice(first, self.members.len());
-            Printed {
-                label,
-                test: Test::In {
-                    start: members.start,
-                    end: members.end,
-                },
-            }
+        let members = index_slice(first, self.members.len());
+        let printed = label.map(|label| Printed {
+            label,
+            test: Test::In {
+                start: members.start,
+                end: members.end,
+            },
         });
-        let estimate = Estimate::set(u32::try_from(count).unwrap_or(u32::MAX), negated);
+        let estimate = Estimate::set(members.end - members.start, negated);
         self.test(printed, negated, estimate)
     }
     fn not_start(&mut self) {
         self.printer.out.push('!');
     }
     fn not(&mut self, node: u32, _: Span) -> u32 {
-        let estimate = self
-            .scratch
-            .steps
-            .get(node as usize)
-            .map_or_else(Estimate::default, |&(_, e)| e.not());
+        let estimate = self.estimate(node).not();
         self.step(Step::Not { child: node }, estimate)
     }
     fn mark(&mut self) -> usize {
@@ -272,11 +274,7 @@ impl Build for ProgramBuilder<'_> {
         self.scratch.pending.len()
     }
     fn chain_push(&mut self, node: u32) {
-        let estimate = self
-            .scratch
-            .steps
-            .get(node as usize)
-            .map_or_else(Estimate::default, |&(_, e)| e);
+        let estimate = self.estimate(node);
         self.scratch.pending.push((node, estimate));
     }
     fn chain_sep(&mut self, is_and: bool) {

@@ -139,9 +139,7 @@ impl TextBuf {
             heap.push_str(s);
         }
     }
-}
 
-impl TextBuf {
     /// Inserts `c` at byte `at` (a length the text had earlier, so a character boundary);
     /// `None` if it is not one (which fails the build closed).
     fn insert(&mut self, at: usize, c: char) -> Option<()> {
