@@ -15,9 +15,11 @@
 //! operands are ranges of it. The program is built as the parser reads (module
 //! `builder`), then linked (module `link`); a syntax tree is handed over the same way. It
 //! takes time linear in the selector's size (a long chain's operands are sorted). A selector's
-//! program also keeps the source text, after the canonical text in the same buffer. Up to
-//! four nodes, four set members and `INLINE_TEXT` bytes of text are kept inside the program
-//! itself, so most selectors are a single allocation; larger ones add one to three. The program is immutable and `Send + Sync`.
+//! program also keeps the source text, after the canonical text in the same buffer (or as
+//! that text, when the two are the same). Up to four nodes, four set members and
+//! `INLINE_TEXT` bytes of text are kept inside the program itself, so most selectors are a
+//! single allocation; larger ones add one to three. The program is immutable and
+//! `Send + Sync`.
 
 mod builder;
 mod link;
@@ -76,6 +78,9 @@ pub struct Program {
     pub(crate) text: TextBuf,
     /// Where the canonical text ends in `text`.
     canonical_end: usize,
+    /// Where the source text starts in `text`: at `canonical_end`, or at 0 when the source
+    /// is the canonical text itself, which is then not kept twice.
+    source_start: usize,
     /// The members of every `in` set, as ranges of `text`.
     pub(crate) members: Members,
     /// Whether some label is tested by more than one node; those nodes then share one
@@ -196,6 +201,7 @@ impl Default for Program {
             entry: TRUE,
             text: TextBuf::Heap(String::from("all()")),
             canonical_end: "all()".len(),
+            source_start: "all()".len(),
             members: Members::new(),
             repeats: false,
         }
@@ -248,6 +254,7 @@ impl Program {
             entry: TRUE,
             text: TextBuf::Inline(ArrayString::new()),
             canonical_end: 0,
+            source_start: 0,
             members: Members::new(),
             repeats: false,
         }
@@ -258,7 +265,7 @@ impl Program {
     /// drives the compiler's builder, which prints the canonical text into the program's
     /// text buffer as it reads, records each label test, and orders each chain as it closes
     /// (see [`crate::order`]); linking then gives each test its node and targets. `source`
-    /// is kept after the canonical text ([`Program::source`]).
+    /// is kept after the canonical text, unless it is that text ([`Program::source`]).
     pub(crate) fn parse_into(&mut self, source: &str) -> Result<(), Box<ParseError>> {
         Scratch::with(|scratch| {
             let builder = self.builder(source, source, scratch);
@@ -294,7 +301,12 @@ impl Program {
             return;
         };
         self.canonical_end = self.text.len();
-        self.text.push_str(source);
+        if self.text.as_str() == source {
+            self.source_start = 0;
+        } else {
+            self.source_start = self.canonical_end;
+            self.text.push_str(source);
+        }
         self.entry = entry;
         self.share_repeated_labels();
     }
@@ -336,6 +348,7 @@ impl Program {
         self.text = TextBuf::with_capacity(6 + source.len());
         self.text.push_str("!all()");
         self.canonical_end = self.text.len();
+        self.source_start = self.canonical_end;
         self.text.push_str(source);
         self.entry = FALSE;
     }
@@ -347,7 +360,7 @@ impl Program {
 
     /// The source text kept with the program (empty if none was).
     pub(crate) fn source(&self) -> &str {
-        self.text.as_str().get(self.canonical_end..).unwrap_or("")
+        self.text.as_str().get(self.source_start..).unwrap_or("")
     }
 
     /// The distinct label names the program reads, in the order it first tests them (the
@@ -449,7 +462,7 @@ mod tests {
     }
 
     #[test]
-    fn programs_keep_the_source_after_the_canonical_text() {
+    fn programs_keep_the_source_after_the_canonical_text_unless_it_is_that_text() {
         let s = Selector::parse("  b in {'y','x'} &&a=='z' ").unwrap();
         assert_eq!(s.source(), "  b in {'y','x'} &&a=='z' ");
         assert_eq!(s.canonical(), r#"(b in {"x", "y"} && a == "z")"#);
@@ -462,6 +475,17 @@ mod tests {
         let rebuilt = Selector::from_expr(s.ast().clone());
         assert_eq!(rebuilt.source(), rebuilt.canonical());
         assert_eq!(rebuilt, s);
+        // A source that is its own canonical text is kept once.
+        let canonical = r#"(b in {"x", "y"} && a == "z")"#;
+        let same = Selector::parse(canonical).unwrap();
+        assert_eq!((same.source(), same.canonical()), (canonical, canonical));
+        assert_eq!(same.program().text.as_str(), canonical);
+        assert_eq!(rebuilt.program().text.as_str(), canonical);
+        // An empty source is kept as such, apart from its canonical text.
+        for src in ["", "  "] {
+            let all = Selector::parse(src).unwrap();
+            assert_eq!((all.source(), all.canonical()), (src, "all()"));
+        }
     }
 
     /// The `(` of a chain is inserted where its first operand started, once the parser
