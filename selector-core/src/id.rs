@@ -67,7 +67,7 @@ const SHA224_INIT: [u32; 8] = [
 ];
 
 /// The longest message, in 64-byte blocks, that [`digest_padded`] hashes.
-const PADDED_BLOCKS: usize = 3;
+const PADDED_BLOCKS: usize = 4;
 
 /// SHA-224 of `"s:" + canonical`, if its padded message fits in [`PADDED_BLOCKS`] blocks:
 /// the message is laid out and padded (FIPS 180-4, section 5.1.1) in one stack buffer and
