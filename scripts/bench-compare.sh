@@ -70,7 +70,10 @@ build_calico() {
   local rev=$1 sha dir go tags=''
   [ -n "$calico_git" ] || { echo "bench-compare: calico:$rev needs --calico-git" >&2; exit 2; }
   sha=$(git --git-dir="$calico_git" rev-parse --verify --quiet "$rev^{commit}") || { echo "bench-compare: no Calico revision $rev" >&2; exit 2; }
-  local bin=$out/bin-calico-$sha
+  # Keyed by the harness too, so that a changed harness is built again.
+  local harness
+  harness=$(cat scripts/calico-bench/*.go | sha1sum | cut -c1-12)
+  local bin=$out/bin-calico-$sha-$harness
   [ -x "$bin" ] && { echo "$bin"; return; }
   go=$(go_tool)
   dir=$out/calico-$sha
