@@ -20,8 +20,10 @@ pub fn unique_id(canonical: &str) -> String {
 }
 
 /// A unique id held inline (every id is 40 ASCII bytes), so a selector needs no allocation
-/// to keep one.
+/// to keep one. Word-aligned, so that reading it as text ([`UniqueId::as_str`]) checks
+/// whole words at a time.
 #[derive(Clone, Copy)]
+#[repr(align(8))]
 pub(crate) struct UniqueId([u8; ID_LEN]);
 
 /// `s:` and 38 base64 characters for the 28 bytes of a SHA-224 digest.
